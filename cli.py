@@ -1,0 +1,84 @@
+"""The quarterplan command line: a thin layer over ``engine``.
+
+Library errors become one red line on stderr and an exit code (0 done, 1 infeasible plan,
+2 bad input or usage); ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+import engine
+from engine.describe import describe_scenario, summary_lines
+from engine.errors import InfeasiblePlanError, QuarterplanError, ScenarioError
+from engine.output import FORMATS, render_json
+
+EXIT_INFEASIBLE = 1
+EXIT_BAD_INPUT = 2
+
+
+class QuarterplanGroup(click.Group):
+    """A click group that turns quarterplan's errors into one clear line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QuarterplanError as exc:
+            if ctx.meta.get("debug"):
+                raise
+            click.secho(str(exc), fg="red", err=True)
+            code = EXIT_INFEASIBLE if isinstance(exc, InfeasiblePlanError) else EXIT_BAD_INPUT
+            ctx.exit(code)
+
+
+def format_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--format table|json|csv``, shared by every command that prints results."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="How to print the result.",
+    )(func)
+
+
+@click.group(cls=QuarterplanGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(engine.__version__, prog_name="quarterplan")
+@click.option("--debug", is_flag=True, help="Show a traceback on errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Optimise, simulate, compare and re-plan a quarter of sales."""
+    ctx.meta["debug"] = debug
+
+
+@main.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@format_option
+def validate(scenarios: tuple[str, ...], fmt: str) -> None:
+    """Check scenario files; print a summary of each valid one, every problem of the others."""
+    described, failed = [], []
+    for path in scenarios:
+        try:
+            described.append({"file": path, **describe_scenario(engine.load_scenario(path))})
+        except ScenarioError as exc:
+            failed.append(exc)
+    if fmt == "json":
+        click.echo(render_json(described), nl=False)
+    else:
+        for info in described:
+            lines = summary_lines(info)
+            click.echo(f"{info['file']}: valid")
+            click.echo("\n".join(f"  {line}" for line in lines))
+    for exc in failed:
+        click.secho(str(exc), fg="red", err=True)
+    if failed:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+if __name__ == "__main__":
+    main()

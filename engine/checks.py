@@ -1,0 +1,162 @@
+"""Checks across the scenario that no single field can make: ids that must exist, shares that
+must add up, weeks inside the horizon, stock policies that make sense."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from engine.errors import Problem
+from engine.schema import Scenario
+
+Check = Callable[[Scenario], Iterator[Problem]]
+SHARE_TOLERANCE = 1e-6
+
+
+def _duplicates(items: Iterable[tuple[str, str]]) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for path, ident in items:
+        if ident in seen:
+            yield Problem(path, "duplicate id", ident)
+        seen.add(ident)
+
+
+def unique_ids(s: Scenario) -> Iterator[Problem]:
+    """Every id is unique within its table."""
+    tables: dict[str, list] = {
+        "regions": list(s.regions),
+        "products": list(s.products),
+        "channels": list(s.channels),
+        "customers": list(s.customers),
+        "funnel.stages": list(s.funnel.stages),
+        "inventory.suppliers": list(s.inventory.suppliers),
+        "pricing.promotions": list(s.pricing.promotions),
+        "collections.tiers": list(s.collections.tiers),
+    }
+    for table, rows in tables.items():
+        yield from _duplicates((f"{table}[{i}].id", r.id) for i, r in enumerate(rows))
+    yield from _duplicates(
+        (f"inventory.stock[{i}].product", r.product) for i, r in enumerate(s.inventory.stock)
+    )
+
+
+def _missing(path: str, value: str, known: set[str], what: str) -> Iterator[Problem]:
+    if value not in known:
+        yield Problem(path, f"no {what} with this id", value)
+
+
+def references(s: Scenario) -> Iterator[Problem]:
+    """Ids named in one table exist in the table they point to."""
+    regions = {r.id for r in s.regions}
+    products = {p.id for p in s.products}
+    channels = {c.id for c in s.channels}
+    suppliers = {x.id for x in s.inventory.suppliers}
+    for i, c in enumerate(s.channels):
+        for pid in c.product_mix or {}:
+            yield from _missing(f"channels[{i}].product_mix.{pid}", pid, products, "product")
+    for i, item in enumerate(s.inventory.stock):
+        yield from _missing(f"inventory.stock[{i}].product", item.product, products, "product")
+        yield from _missing(f"inventory.stock[{i}].supplier", item.supplier, suppliers, "supplier")
+        if item.backup is not None:
+            yield from _missing(f"inventory.stock[{i}].backup", item.backup, suppliers, "supplier")
+    for i, promo in enumerate(s.pricing.promotions):
+        yield from _missing(f"pricing.promotions[{i}].channel", promo.channel, channels, "channel")
+        for j, pid in enumerate(promo.products):
+            yield from _missing(f"pricing.promotions[{i}].products[{j}]", pid, products, "product")
+    for i, shock in enumerate(s.pricing.competitor_shocks):
+        for j, rid in enumerate(shock.regions):
+            yield from _missing(
+                f"pricing.competitor_shocks[{i}].regions[{j}]", rid, regions, "region"
+            )
+    floors = s.policy.margin_floor
+    for cid in floors.channels:
+        yield from _missing(f"policy.margin_floor.channels.{cid}", cid, channels, "channel")
+    for pid in floors.products:
+        yield from _missing(f"policy.margin_floor.products.{pid}", pid, products, "product")
+    if s.policy.pilot_intent is not None:
+        stages = {st.id for st in s.funnel.stages}
+        stage = s.policy.pilot_intent.stage
+        yield from _missing("policy.pilot_intent.stage", stage, stages, "funnel stage")
+
+
+def _sums_to_one(path: str, values: list[float]) -> Iterator[Problem]:
+    total = sum(values)
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        yield Problem(path, "shares must add up to 1", round(total, 9))
+
+
+def shares(s: Scenario) -> Iterator[Problem]:
+    """Shares that split a whole add up to 1."""
+    yield from _sums_to_one("products[*].mix", [p.mix for p in s.products])
+    for i, c in enumerate(s.channels):
+        if c.product_mix is not None:
+            yield from _sums_to_one(f"channels[{i}].product_mix", list(c.product_mix.values()))
+    if s.collections.tiers:
+        yield from _sums_to_one(
+            "collections.tiers[*].share", [t.share for t in s.collections.tiers]
+        )
+    lead_shares = [seg.lead_share for seg in s.customers]
+    if sum(lead_shares) > 1.0 + SHARE_TOLERANCE:
+        yield Problem(
+            "customers[*].lead_share",
+            "lead shares must add up to at most 1",
+            round(sum(lead_shares), 9),
+        )
+
+
+def weeks(s: Scenario) -> Iterator[Problem]:
+    """Every week named lies inside the horizon."""
+    last = s.horizon.weeks
+    named: list[tuple[str, list[int]]] = [
+        (f"pricing.promotions[{i}].weeks", p.weeks) for i, p in enumerate(s.pricing.promotions)
+    ]
+    named += [
+        (f"pricing.competitor_shocks[{i}].weeks", c.weeks)
+        for i, c in enumerate(s.pricing.competitor_shocks)
+    ]
+    for i, sup in enumerate(s.inventory.suppliers):
+        named += [
+            (f"inventory.suppliers[{i}].disruptions[{j}].weeks", d.weeks)
+            for j, d in enumerate(sup.disruptions)
+        ]
+    for path, ws in named:
+        for j, w in enumerate(ws):
+            if w > last:
+                yield Problem(f"{path}[{j}]", f"week is beyond the horizon of {last} weeks", w)
+
+
+def stock_policy(s: Scenario) -> Iterator[Problem]:
+    """Reorder settings are sane: reorder at or above safety stock, and reorder something."""
+    for i, item in enumerate(s.inventory.stock):
+        if item.reorder_qty > 0 and item.reorder_point < item.safety_stock:
+            yield Problem(
+                f"inventory.stock[{i}].reorder_point",
+                f"must be >= safety_stock ({item.safety_stock:g}) or stock is only replenished "
+                "after it breaches safety stock",
+                item.reorder_point,
+            )
+        if item.reorder_point > 0 and item.reorder_qty == 0:
+            yield Problem(
+                f"inventory.stock[{i}].reorder_qty",
+                "must be > 0 when a reorder point is set",
+                item.reorder_qty,
+            )
+
+
+def budget(s: Scenario) -> Iterator[Problem]:
+    """Spend bounds that no plan could meet are caught here, in the planner's terms."""
+    least = sum(c.spend.min for c in s.channels)
+    if least > s.budget.spendable + 1e-9:
+        yield Problem(
+            "channels[*].spend.min",
+            f"channel minimums add up to more than the spendable budget "
+            f"({s.budget.spendable:,.0f} after the reserve)",
+            round(least, 2),
+        )
+
+
+CHECKS: tuple[Check, ...] = (unique_ids, references, shares, weeks, stock_policy, budget)
+
+
+def check_scenario(s: Scenario) -> list[Problem]:
+    """All cross-field problems of ``s``, in a stable order (empty when it is consistent)."""
+    return [problem for check in CHECKS for problem in check(s)]

@@ -1,0 +1,143 @@
+"""Loading a scenario: read the YAML, resolve ``extends:``, pull in CSV tables, validate.
+
+The phases are ``read_document`` (raw mapping, overrides resolved) and ``build_scenario``
+(strict validation and cross-checks); ``load_scenario`` does both. Every problem of a file is
+collected into one ``ScenarioError``.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from engine.checks import check_scenario
+from engine.errors import Problem, ScenarioError
+from engine.schema import Scenario
+from engine.validation_errors import problems_from_validation
+from engine.yaml_io import parse_scalar, read_yaml
+
+log = logging.getLogger(__name__)
+
+CSV_TABLES = ("regions", "products", "channels", "customers")
+"""Top-level tables that may be given as the name of a CSV file beside the YAML."""
+
+
+def deep_merge(base: Any, override: Any, path: str = "", changed: list[str] | None = None) -> Any:
+    """Merge ``override`` into ``base`` without touching either.
+
+    Mappings merge key by key; lists of mappings that all carry an ``id`` merge row by row
+    (rows with a new id are appended); anything else is replaced. ``changed`` collects the
+    paths that the override set.
+    """
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            sub = f"{path}.{key}" if path else str(key)
+            merged[key] = deep_merge(base[key], value, sub, changed) if key in base else value
+            if key not in base and changed is not None:
+                changed.append(sub)
+        return merged
+    if _id_rows(base) and _id_rows(override):
+        rows = {row["id"]: row for row in base}
+        for row in override:
+            sub = f"{path}[{row['id']}]"
+            rows[row["id"]] = (
+                deep_merge(rows[row["id"]], row, sub, changed) if row["id"] in rows else row
+            )
+        return list(rows.values())
+    if changed is not None:
+        changed.append(path)
+    return override
+
+
+def _id_rows(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(r, dict) and "id" in r for r in value)
+    )
+
+
+def _read_csv(path: Path, source: str, field: str) -> list[dict[str, Any]]:
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError:
+        raise ScenarioError(source, [Problem(field, "no such CSV file", path.name)]) from None
+    return [_nest(row) for row in rows]
+
+
+def _nest(row: dict[str, str]) -> dict[str, Any]:
+    """Turn CSV columns like ``reps.field`` into nested mappings; blank cells are left out."""
+    nested: dict[str, Any] = {}
+    for column, cell in row.items():
+        value = parse_scalar(cell or "")
+        if value is None or column is None:
+            continue
+        *parents, leaf = column.strip().split(".")
+        target = nested
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[leaf] = value
+    return nested
+
+
+def _pull_tables(doc: dict[str, Any], folder: Path, source: str) -> dict[str, Any]:
+    out = dict(doc)
+    for table in CSV_TABLES:
+        value = out.get(table)
+        if isinstance(value, str) and value.lower().endswith(".csv"):
+            out[table] = _read_csv(folder / value, source, table)
+    return out
+
+
+def read_document(path: str | Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The scenario at ``path`` as one mapping, with ``extends:`` and CSV tables resolved."""
+    file = Path(path)
+    source = str(path)
+    resolved = file.resolve()
+    if resolved in _chain:
+        cycle = " -> ".join(p.name for p in (*_chain, resolved))
+        raise ScenarioError(source, [Problem("extends", f"cycle: {cycle}", has_value=False)])
+    raw = read_yaml(file, source)
+    if not isinstance(raw, dict):
+        raise ScenarioError(
+            source, [Problem("", "a scenario must be a mapping of fields", type(raw).__name__)]
+        )
+    doc = _pull_tables(raw, file.parent, source)
+    parent = doc.pop("extends", None)
+    if "name" not in doc:
+        doc["name"] = file.stem
+    if parent is None:
+        return doc
+    if not isinstance(parent, str):
+        raise ScenarioError(source, [Problem("extends", "must be a file name", parent)])
+    parent_path = file.parent / parent
+    if not parent_path.exists():
+        raise ScenarioError(source, [Problem("extends", "no such scenario file", parent)])
+    base = read_document(parent_path, (*_chain, resolved))
+    changed: list[str] = []
+    merged = deep_merge(base, doc, changed=changed)
+    log.info("%s overrides %s: %s", file.name, parent, ", ".join(changed))
+    return merged
+
+
+def build_scenario(doc: dict[str, Any], source: str) -> Scenario:
+    """Validate a resolved document strictly; raise one ``ScenarioError`` with every problem."""
+    try:
+        scenario = Scenario.model_validate(doc)
+    except ValidationError as exc:
+        raise ScenarioError(source, problems_from_validation(exc)) from None
+    problems = check_scenario(scenario)
+    if problems:
+        raise ScenarioError(source, problems)
+    return scenario
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, resolve and validate the scenario file at ``path``."""
+    return build_scenario(read_document(path), str(path))

@@ -1,0 +1,60 @@
+"""The scenario schema: frozen pydantic models, one module per part of the quarter.
+
+Every model forbids unknown keys and validates strictly (no text silently read as a number).
+Units are stated on every field: money is per quarter unless the field says otherwise,
+durations are in days, rates in leads or units per week.
+"""
+
+from engine.schema.commercial import (
+    Collections,
+    CompetitorShock,
+    CreditTier,
+    Policy,
+    Pricing,
+    Promotion,
+    TargetRule,
+)
+from engine.schema.common import Distribution, SpendBounds
+from engine.schema.market import Channel, Product, Region, ResponseCurve, Segment
+from engine.schema.operations import (
+    Disruption,
+    Funnel,
+    Inventory,
+    Ramp,
+    RoleSpec,
+    Salesforce,
+    Stage,
+    StockItem,
+    Supplier,
+)
+from engine.schema.scenario import Budget, Horizon, Scenario, Simulation
+
+__all__ = [
+    "Budget",
+    "Channel",
+    "Collections",
+    "CompetitorShock",
+    "CreditTier",
+    "Disruption",
+    "Distribution",
+    "Funnel",
+    "Horizon",
+    "Inventory",
+    "Policy",
+    "Pricing",
+    "Product",
+    "Promotion",
+    "Ramp",
+    "Region",
+    "ResponseCurve",
+    "RoleSpec",
+    "Salesforce",
+    "Scenario",
+    "Segment",
+    "Simulation",
+    "SpendBounds",
+    "Stage",
+    "StockItem",
+    "Supplier",
+    "TargetRule",
+]
