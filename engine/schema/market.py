@@ -104,7 +104,8 @@ class ResponseCurve(Strict):
     - ``linear``:      leads/week = s / cost_per_lead / weeks (no saturation)
     - ``fixed``:       leads/week = P * max_leads whatever the spend (no marketing response)
 
-    where ``x = s / (P * half_saturation)``: ``half_saturation`` is the spend per unit of potential that buys half of ``max_leads``.
+    where ``x = s / (P * half_saturation)``: ``half_saturation`` is the spend per unit of
+    potential that buys half of ``max_leads``.
     ``shape`` must be <= 1 so that the curve is concave and the plan's optimum is global.
     """
 
