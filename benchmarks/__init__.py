@@ -1,0 +1,1 @@
+"""Scale scenarios and the performance harness (run with ``make bench``)."""
