@@ -31,26 +31,31 @@ def deep_merge(base: Any, override: Any, path: str = "", changed: list[str] | No
 
     Mappings merge key by key; lists of mappings that all carry an ``id`` merge row by row
     (rows with a new id are appended); anything else is replaced. ``changed`` collects the
-    paths that the override set.
+    paths whose value the override changed or added.
     """
+    log = changed if changed is not None else []
     if isinstance(base, dict) and isinstance(override, dict):
         merged = dict(base)
         for key, value in override.items():
             sub = f"{path}.{key}" if path else str(key)
-            merged[key] = deep_merge(base[key], value, sub, changed) if key in base else value
-            if key not in base and changed is not None:
-                changed.append(sub)
+            if key in base:
+                merged[key] = deep_merge(base[key], value, sub, log)
+            else:
+                merged[key] = value
+                log.append(sub)
         return merged
     if _id_rows(base) and _id_rows(override):
         rows = {row["id"]: row for row in base}
         for row in override:
             sub = f"{path}[{row['id']}]"
-            rows[row["id"]] = (
-                deep_merge(rows[row["id"]], row, sub, changed) if row["id"] in rows else row
-            )
+            if row["id"] in rows:
+                rows[row["id"]] = deep_merge(rows[row["id"]], row, sub, log)
+            else:
+                rows[row["id"]] = row
+                log.append(sub)
         return list(rows.values())
-    if changed is not None:
-        changed.append(path)
+    if override != base:
+        log.append(path)
     return override
 
 

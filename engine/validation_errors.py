@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
 
 from engine.errors import Problem
 
+_PLAIN = re.compile(r"^[A-Za-z0-9_\-]+$")
 _NO_VALUE = {"missing", "value_error", "assertion_error", "model_type", "model_attributes_type"}
 
 
@@ -17,6 +19,8 @@ def field_path(loc: tuple[Any, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif not _PLAIN.match(str(part)):
+            out += f"[{str(part)!r}]"
         else:
             out += f".{part}" if out else str(part)
     return out

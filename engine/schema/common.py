@@ -31,7 +31,9 @@ Week = Annotated[int, Field(ge=1)]
 class Strict(BaseModel):
     """Base of every scenario model: frozen, unknown keys forbidden, no silent type coercion."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", strict=True, use_attribute_docstrings=True
+    )
 
 
 class SpendBounds(Strict):
