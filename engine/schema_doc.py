@@ -72,8 +72,14 @@ def _default(info: FieldInfo) -> str:
 
 def _model_section(model: type[BaseModel]) -> list[str]:
     doc = " ".join((model.__doc__ or "").split())
-    lines = [f"#### {model.__name__}", "", doc, "", "| field | type | default | meaning |",
-             "|---|---|---|---|"]
+    lines = [
+        f"#### {model.__name__}",
+        "",
+        doc,
+        "",
+        "| field | type | default | meaning |",
+        "|---|---|---|---|",
+    ]
     for name, info in model.model_fields.items():
         kind = _type_name(info.annotation)
         bounds = _bounds(info)

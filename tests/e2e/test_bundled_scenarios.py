@@ -16,8 +16,15 @@ FILES = sorted(SCENARIOS.glob("*.yaml"))
 
 def test_the_folder_holds_the_bundled_scenarios() -> None:
     names = {p.stem for p in FILES}
-    assert {"base", "tiny", "digital-shift", "supply-shock", "price-war", "lean-budget",
-            "pilot-push"} <= names
+    assert {
+        "base",
+        "tiny",
+        "digital-shift",
+        "supply-shock",
+        "price-war",
+        "lean-budget",
+        "pilot-push",
+    } <= names
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
@@ -38,8 +45,13 @@ def test_base_is_the_quarter_the_issue_describes() -> None:
     assert sum(p.new for p in s.products) == 2
     assert len(s.funnel.stages) == 4 and len(s.collections.tiers) == 3
     assert s.budget.reserve_share == 0.10 and s.policy.new_product_share_min == 0.15
-    assert {g.kind for g in s.customers} == {"new", "vertical", "existing", "dormant",
-                                             "key_account"}
+    assert {g.kind for g in s.customers} == {
+        "new",
+        "vertical",
+        "existing",
+        "dormant",
+        "key_account",
+    }
     assert any(i.backup for i in s.inventory.stock) and s.pricing.competitor_shocks
 
 

@@ -12,10 +12,13 @@ from engine.compare import compare_kpis, paired_difference
 
 
 def _kpis(values: dict[str, np.ndarray]) -> pd.DataFrame:
-    return pd.DataFrame([
-        {"replication": i, "metric": m, "value": float(v)}
-        for m, arr in values.items() for i, v in enumerate(arr)
-    ])
+    return pd.DataFrame(
+        [
+            {"replication": i, "metric": m, "value": float(v)}
+            for m, arr in values.items()
+            for i, v in enumerate(arr)
+        ]
+    )
 
 
 def test_paired_difference_by_hand() -> None:

@@ -66,7 +66,9 @@ def mutated(draw: st.DrawFn) -> dict[str, Any]:
     return doc
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(doc=mutated())
 def test_mutations_give_a_scenario_or_our_error(tmp_path: Path, doc: dict[str, Any]) -> None:
     path = tmp_path / "mutant.yaml"

@@ -46,7 +46,9 @@ def test_extends_cycle_is_an_error(write_yaml: Callable[..., Path]) -> None:
 
 def test_missing_parent_is_an_error(write_yaml: Callable[..., Path]) -> None:
     path = write_yaml("extends: nowhere.yaml\n")
-    with pytest.raises(ScenarioError, match=r"extends: no such scenario file \(got 'nowhere.yaml'\)"):
+    with pytest.raises(
+        ScenarioError, match=r"extends: no such scenario file \(got 'nowhere.yaml'\)"
+    ):
         read_document(path)
 
 
@@ -54,9 +56,7 @@ def test_tables_can_come_from_csv_files(
     base_doc: dict[str, Any], write_yaml: Callable[..., Path], tmp_path: Path
 ) -> None:
     (tmp_path / "regions.csv").write_text(
-        "id,kind,potential,reps.field,reps.telesales\n"
-        "east,core,1.5,4,6\n"
-        "west,pilot,0.5,1,\n"
+        "id,kind,potential,reps.field,reps.telesales\neast,core,1.5,4,6\nwest,pilot,0.5,1,\n"
     )
     doc = {**base_doc, "regions": "regions.csv", "pricing": {}, "policy": {}}
     scenario = load_scenario(write_yaml(doc))
