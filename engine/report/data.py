@@ -1,0 +1,172 @@
+"""What a report is made of: the input contract of the output layer.
+
+``ReportData`` is plain data produced by ``run``, ``compare``, ``sweep`` or ``recalibrate``; every
+writer in ``engine.report`` (HTML, CSV, Excel, run folder) reads it and nothing else. Tables are
+tidy ``pandas.DataFrame`` objects under known names; any may be absent and the outputs show the
+sections they have. Tables under other names are allowed: they are written to CSV and Excel and
+shown as plain tables at the end of the HTML report.
+
+Known tables and their columns (money is in the scenario's ``currency``):
+
+``spend``         region, channel, spend (money per quarter)
+``reps``          region, role, on_hand, hires, added, reps (head counts)
+``targets``       region, line, week, target (money per week)
+``revenue_fan``   week, p10, p50, p90, mean, target (cumulative revenue and target, money)
+``funnel``        stage, entered, converted, cold (leads or deals), bottleneck (bool)
+``stock``         week, product, p10, p50, p90, safety_stock (units on hand)
+``cash``          week, metric (``cash`` | ``receivables``), p10, p50, p90 (money)
+``kpis``          metric, mean, se, p10, p50, p90 (unit per metric; optional ``unit`` column)
+``alerts``        kind, subject, week, detail
+``shadow_prices`` constraint, family, meaning, value, unit
+``comparison``    scenario, metric, p10, p50, p90, diff_mean, diff_lo, diff_hi, prob_better
+                  (the first scenario is the baseline; its diff columns are NaN)
+``frontier``      budget, objective, revenue (money), shadow_price (money per money), current (bool)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+import pandas as pd
+
+Unit = Literal["money", "share", "count", "days"]
+Kind = Literal["run", "compare", "sweep", "recalibrate"]
+UNITS: tuple[str, ...] = get_args(Unit)
+KINDS: tuple[str, ...] = get_args(Kind)
+
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "spend": ("region", "channel", "spend"),
+    "reps": ("region", "role", "on_hand", "hires", "added", "reps"),
+    "targets": ("region", "line", "week", "target"),
+    "revenue_fan": ("week", "p10", "p50", "p90", "mean", "target"),
+    "funnel": ("stage", "entered", "converted", "cold", "bottleneck"),
+    "stock": ("week", "product", "p10", "p50", "p90", "safety_stock"),
+    "cash": ("week", "metric", "p10", "p50", "p90"),
+    "kpis": ("metric", "mean", "se", "p10", "p50", "p90"),
+    "alerts": ("kind", "subject", "week", "detail"),
+    "shadow_prices": ("constraint", "family", "meaning", "value", "unit"),
+    "comparison": (
+        "scenario", "metric", "p10", "p50", "p90", "diff_mean", "diff_lo", "diff_hi", "prob_better",
+    ),
+    "frontier": ("budget", "objective", "revenue", "shadow_price", "current"),
+}
+"""Required columns of every known table, in display order."""
+
+COLUMN_UNITS: dict[str, dict[str, str]] = {
+    "spend": {"spend": "money"},
+    "reps": {c: "count" for c in ("on_hand", "hires", "added", "reps")},
+    "targets": {"target": "money"},
+    "revenue_fan": {c: "money" for c in ("p10", "p50", "p90", "mean", "target")},
+    "funnel": {c: "count" for c in ("entered", "converted", "cold")},
+    "stock": {c: "count" for c in ("p10", "p50", "p90", "safety_stock")},
+    "cash": {c: "money" for c in ("p10", "p50", "p90")},
+    "comparison": {"prob_better": "share"},
+    "frontier": {"budget": "money", "objective": "money", "revenue": "money",
+                 "shadow_price": "number"},
+    "shadow_prices": {"value": "number"},
+}
+"""Unit of each numeric column whose unit does not depend on the row."""
+
+ROW_UNIT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "kpis": ("mean", "se", "p10", "p50", "p90"),
+    "comparison": ("p10", "p50", "p90", "diff_mean", "diff_lo", "diff_hi"),
+}
+"""Columns whose unit is the unit of the row's ``metric`` (see ``metric_unit``)."""
+
+_UNIT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("share", ("share", "rate", "prob", "attainment", "utilisation", "utilization", "margin_pct",
+               "fill")),
+    ("days", ("days", "dso", "response_time", "lead_time")),
+    ("money", ("revenue", "profit", "cash", "receivable", "spend", "cost", "budget", "money",
+               "objective", "value")),
+)
+
+
+def metric_unit(metric: str) -> str:
+    """The unit of a KPI from its name (``revenue`` → money, ``fill_rate`` → share, …).
+
+    Used when a ``kpis`` or ``comparison`` table has no ``unit`` column; anything not
+    recognised is a ``count``.
+    """
+    name = metric.lower()
+    for unit, words in _UNIT_WORDS:
+        if any(word in name for word in words):
+            return unit
+    return "count"
+
+
+def row_units(frame: pd.DataFrame) -> list[str]:
+    """Unit of each row of a table keyed by ``metric`` (its ``unit`` column, else the name)."""
+    if "unit" in frame.columns:
+        return [str(u) if str(u) in UNITS else "number" for u in frame["unit"]]
+    return [metric_unit(str(m)) for m in frame["metric"]]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline figure with its uncertainty band.
+
+    ``p10``/``p50``/``p90`` are in ``unit``: money (currency units), share (0–1), count, days.
+    A figure known exactly has ``p10 == p50 == p90``.
+    """
+
+    label: str
+    p10: float
+    p50: float
+    p90: float
+    unit: Unit = "money"
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise ValueError(f"headline {self.label!r}: unit must be one of {UNITS}, "
+                             f"got {self.unit!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {"label": self.label, "p10": self.p10, "p50": self.p50, "p90": self.p90,
+                "unit": self.unit, "note": self.note}
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the report writers show; see the module docstring for the tables.
+
+    Raises ``ValueError`` when ``kind`` is unknown or a known table lacks a required column
+    (a programming error in the caller, not bad planner input).
+    """
+
+    title: str
+    scenario: str
+    currency: str
+    headline: list[Headline] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+    kind: Kind = "run"
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"report kind must be one of {KINDS}, got {self.kind!r}")
+        for name, frame in self.tables.items():
+            missing = [c for c in TABLE_COLUMNS.get(name, ()) if c not in frame.columns]
+            if missing:
+                raise ValueError(f"table {name!r} lacks column(s) {', '.join(missing)}")
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """The table ``name`` when present and not empty, else ``None``."""
+        frame = self.tables.get(name)
+        return None if frame is None or frame.empty else frame
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: headline as dicts, tables as lists of records."""
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "scenario": self.scenario,
+            "currency": self.currency,
+            "headline": [h.to_dict() for h in self.headline],
+            "tables": {name: frame.to_dict(orient="records")
+                       for name, frame in self.tables.items()},
+            "meta": dict(self.meta),
+        }

@@ -1,0 +1,226 @@
+"""The report's sections, one function per table family; each returns ``None`` when its table
+is absent, so the report shows only what the run produced.
+
+A section is ``(anchor, title, html)``; ``engine.report.html`` lays them out.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from engine.report.bars import comparison_svg, difference_svg, funnel_svg, spend_bars_svg
+from engine.report.charts import cash_svg, frontier_svg, revenue_fan_svg, stock_svg
+from engine.report.data import ReportData, row_units
+from engine.report.formatting import format_money
+from engine.report.htmltable import html_table
+from engine.report.svg import esc
+
+Section = tuple[str, str, str]
+MAX_COMPARED_METRICS = 8
+
+
+def _figure(svg: str, caption: str = "") -> str:
+    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
+    return f'<figure class="chart-box">{svg}{cap}</figure>'
+
+
+def _lead(content: str) -> str:
+    return f'<p class="lead">{content}</p>'
+
+
+def _money(value: float, currency: str) -> str:
+    return f"<b>{esc(format_money(value, currency))}</b>"
+
+
+def _pivot(frame: pd.DataFrame, index: str, columns: str, values: str,
+           total: bool = True) -> pd.DataFrame:
+    """``values`` summed by ``index`` × ``columns``, largest total first."""
+    pivot = frame.pivot_table(index=index, columns=columns, values=values, aggfunc="sum",
+                              sort=False)
+    pivot.columns = [str(c) for c in pivot.columns]
+    pivot = pivot.reset_index()
+    if total:
+        pivot["total"] = pivot.drop(columns=index).sum(axis=1)
+        pivot = pivot.sort_values("total", ascending=False)
+    return pivot
+
+
+def revenue_section(data: ReportData) -> Section | None:
+    """Cumulative revenue fan against the cumulative target."""
+    fan = data.table("revenue_fan")
+    if fan is None:
+        return None
+    last, cur = fan.sort_values("week").iloc[-1], data.currency
+    text = (f"By week {int(last['week'])} cumulative revenue is {_money(last['p50'], cur)} at the "
+            f"median, between {esc(format_money(last['p10'], cur))} (P10) and "
+            f"{esc(format_money(last['p90'], cur))} (P90)")
+    if pd.notna(last["target"]):
+        text += f", against a target of {_money(last['target'], cur)}"
+    return "revenue", "Revenue against target", _lead(text + ".") + _figure(
+        revenue_fan_svg(fan, cur), "Shaded: P10–P90 of the simulated quarters; line: median.")
+
+
+def spend_section(data: ReportData) -> Section | None:
+    """Spend split by channel and by region, and the region × channel table."""
+    spend = data.table("spend")
+    if spend is None:
+        return None
+    cur = data.currency
+    html = (_lead(f"The plan spends {_money(float(spend['spend'].sum()), cur)} of marketing "
+                  "money this quarter.")
+            + '<div class="pair">'
+            + _figure(spend_bars_svg(spend, "channel", cur), "By channel")
+            + _figure(spend_bars_svg(spend, "region", cur), "By region") + "</div>"
+            + html_table(_pivot(spend, "region", "channel", "spend"), cur, unit="money",
+                         caption="Spend by region and channel (money per quarter)"))
+    return "spend", "Marketing spend", html
+
+
+def reps_section(data: ReportData) -> Section | None:
+    """Reps by role (totals) and head count by region and role."""
+    reps = data.table("reps")
+    if reps is None:
+        return None
+    counts = ["on_hand", "hires", "added", "reps"]
+    by_role = reps.groupby("role", sort=False)[counts].sum().reset_index()
+    html = (_lead("Tenured reps on hand, hires already planned, hires the plan adds, and the "
+                  "resulting head count.")
+            + html_table(by_role, data.currency, name="reps", caption="By role")
+            + html_table(_pivot(reps, "region", "role", "reps"), data.currency, unit="count",
+                         caption="Head count by region and role"))
+    return "reps", "Sales force", html
+
+
+def targets_section(data: ReportData) -> Section | None:
+    """Quarter targets by region and product line."""
+    targets = data.table("targets")
+    if targets is None:
+        return None
+    total = float(targets["target"].sum())
+    html = (_lead(f"Revenue targets total {_money(total, data.currency)} for the quarter; the "
+                  "weekly phasing is in the targets table (CSV and workbook).")
+            + html_table(_pivot(targets, "region", "line", "target"), data.currency,
+                         unit="money", caption="Quarter target by region and product line"))
+    return "targets", "Targets", html
+
+
+def funnel_section(data: ReportData) -> Section | None:
+    """Funnel by stage with the bottleneck marked."""
+    funnel = data.table("funnel")
+    if funnel is None:
+        return None
+    stuck = [str(s) for s in funnel.loc[funnel["bottleneck"].astype(bool), "stage"]]
+    text = ("The bottleneck is <b>" + esc(", ".join(stuck)) + "</b>: the stage where leads wait "
+            "longest or go cold." if stuck else "No stage is marked as a bottleneck.")
+    return "funnel", "Sales funnel", _lead(text) + _figure(funnel_svg(funnel))
+
+
+def alert_weeks(data: ReportData) -> dict[str, list[float]]:
+    """Weeks with an alert per subject (product, region, …) from the ``alerts`` table."""
+    alerts = data.table("alerts")
+    if alerts is None:
+        return {}
+    rows = alerts.dropna(subset=["week"])
+    return {str(s): [float(w) for w in part["week"]] for s, part in rows.groupby("subject")}
+
+
+def stock_section(data: ReportData) -> Section | None:
+    """Stock on hand against safety stock per product, alert weeks shaded."""
+    stock = data.table("stock")
+    if stock is None:
+        return None
+    weeks = alert_weeks(data)
+    flagged = sorted(p for p in map(str, stock["product"].unique()) if weeks.get(p))
+    text = (f"{len(flagged)} product(s) have safety-stock alerts: <b>{esc(', '.join(flagged))}"
+            "</b>." if flagged else "No product has a safety-stock alert.")
+    return "stock", "Stock and safety stock", _lead(text) + _figure(stock_svg(stock, weeks))
+
+
+def cash_section(data: ReportData) -> Section | None:
+    """Cash and receivables by week."""
+    cash = data.table("cash")
+    if cash is None:
+        return None
+    return "cash", "Cash and receivables", _lead(
+        "Cash collected and money still owed by customers, week by week.") + _figure(
+        cash_svg(cash, data.currency))
+
+
+def kpis_section(data: ReportData) -> Section | None:
+    """Quarter KPIs with their uncertainty."""
+    kpis = data.table("kpis")
+    if kpis is None:
+        return None
+    return "kpis", "Key figures", _lead(
+        "Mean over the simulated quarters with its standard error, and the P10/P50/P90 "
+        "spread.") + html_table(kpis, data.currency, name="kpis", limit=60)
+
+
+def comparison_section(data: ReportData) -> Section | None:
+    """KPIs by scenario with intervals, and paired differences from the baseline."""
+    comparison = data.table("comparison")
+    if comparison is None:
+        return None
+    baseline = str(comparison["scenario"].iloc[0])
+    metrics = list(dict.fromkeys(comparison["metric"]))[:MAX_COMPARED_METRICS]
+    units = dict(zip(comparison["metric"], row_units(comparison), strict=True))
+    charts = "".join(
+        '<div class="pair">'
+        + _figure(comparison_svg(comparison, m, units[m], data.currency))
+        + _figure(difference_svg(comparison, m, units[m], data.currency)) + "</div>"
+        for m in metrics)
+    text = (f"Every scenario is simulated with the same random numbers, so differences are "
+            f"paired. Baseline: <b>{esc(baseline)}</b>. P is the probability that the "
+            f"alternative beats the baseline.")
+    return "comparison", "Scenario comparison", _lead(text) + charts + html_table(
+        comparison, data.currency, name="comparison", limit=80)
+
+
+def frontier_section(data: ReportData) -> Section | None:
+    """The efficient frontier: objective and revenue by budget, current budget marked."""
+    frontier = data.table("frontier")
+    if frontier is None:
+        return None
+    cur = data.currency
+    charts = _figure(frontier_svg(frontier, cur, column="objective"), "Objective by budget")
+    charts += _figure(frontier_svg(frontier, cur, column="revenue"), "Revenue by budget")
+    if frontier["shadow_price"].notna().any():
+        charts += _figure(frontier_svg(frontier, cur, column="shadow_price", unit="number",
+                                       zero=True),
+                          "What one more unit of budget is worth at each level")
+    return "frontier", "Budget frontier", _lead(
+        "The best plan at each budget level; the slope falls as spend saturates.") + charts + (
+        html_table(frontier, cur, name="frontier", limit=60))
+
+
+def shadow_prices_section(data: ReportData) -> Section | None:
+    """The constraints that cost the most, by the absolute value of their shadow price."""
+    prices = data.table("shadow_prices")
+    if prices is None:
+        return None
+    ranked = prices.assign(_size=prices["value"].abs()).sort_values("_size", ascending=False)
+    ranked = ranked.drop(columns="_size")
+    return "shadow-prices", "What the constraints cost", _lead(
+        "Gain in the objective from relaxing each binding constraint by one unit, largest "
+        "first.") + html_table(ranked, data.currency, name="shadow_prices", limit=15)
+
+
+def alerts_section(data: ReportData) -> Section | None:
+    """The alerts raised by the simulation."""
+    alerts = data.table("alerts")
+    if alerts is None:
+        return None
+    counts = alerts["kind"].value_counts()
+    text = ", ".join(f"{n} {esc(k)}" for k, n in counts.items())
+    return "alerts", "Alerts", _lead(f"{len(alerts)} alert(s): {text}.") + html_table(
+        alerts, data.currency, name="alerts", limit=40)
+
+
+def other_section(data: ReportData, known: set[str]) -> Section | None:
+    """Tables outside the known families, shown as plain tables."""
+    others = {n: f for n, f in data.tables.items() if n not in known and not f.empty}
+    if not others:
+        return None
+    html = "".join(html_table(f, data.currency, caption=n, limit=30) for n, f in others.items())
+    return "other", "Other tables", html
+
