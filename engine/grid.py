@@ -1,0 +1,85 @@
+"""Sweep grids: parse ``0.8:1.2:9`` ranges and ``PATH=V1,V2`` settings, and apply a setting to a
+scenario document without touching it.
+
+Paths use the scenario's own field names; rows of id-keyed tables are addressed by id:
+``channels.social.spend.max`` is the ``spend.max`` of the channel whose id is ``social``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from engine.errors import UsageError
+from engine.yaml_io import parse_scalar
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One field to sweep and the values it takes."""
+
+    path: str
+    values: tuple[Any, ...]
+
+
+def parse_range(text: str, option: str = "--budget") -> tuple[float, ...]:
+    """``start:stop:count`` -> evenly spaced values (both ends included); ``a,b,c`` -> those."""
+    try:
+        if ":" in text:
+            start, stop, count = text.split(":")
+            n = int(count)
+            if n < 1:
+                raise ValueError
+            return tuple(float(v) for v in np.linspace(float(start), float(stop), n))
+        return tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise UsageError(
+            f"{option}: expected START:STOP:COUNT or a comma-separated list (got {text!r})"
+        ) from None
+
+
+def parse_setting(text: str) -> Setting:
+    """``PATH=V1,V2,...`` or ``PATH=START:STOP:COUNT`` -> a ``Setting``."""
+    path, sep, values = text.partition("=")
+    if not sep or not path.strip() or not values.strip():
+        raise UsageError(f"--set: expected PATH=VALUES (got {text!r})")
+    if ":" in values:
+        return Setting(path.strip(), parse_range(values, "--set"))
+    return Setting(path.strip(), tuple(parse_scalar(v.strip()) for v in values.split(",")))
+
+
+def _step(node: Any, key: str, path: str) -> tuple[Any, Any]:
+    """The container and the key/index under which ``key`` lives in ``node``."""
+    if isinstance(node, dict):
+        return node, key
+    if isinstance(node, list):
+        for i, row in enumerate(node):
+            if isinstance(row, dict) and row.get("id") == key:
+                return node, i
+        if key.isdigit() and int(key) < len(node):
+            return node, int(key)
+    raise UsageError(f"--set {path}: no field or row {key!r} in the scenario")
+
+
+def apply_setting(doc: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A copy of ``doc`` with the field at ``path`` set to ``value`` (missing mappings created)."""
+    out = copy.deepcopy(doc)
+    parts = path.split(".")
+    node: Any = out
+    for part in parts[:-1]:
+        parent, key = _step(node, part, path)
+        if isinstance(parent, dict) and key not in parent:
+            parent[key] = {}
+        node = parent[key]
+    parent, key = _step(node, parts[-1], path)
+    parent[key] = value
+    return out
+
+
+def label(settings: Sequence[tuple[str, Any]]) -> str:
+    """A short name for one grid point: ``social.spend.max=1e+06``."""
+    return ", ".join(f"{p}={v:g}" if isinstance(v, float) else f"{p}={v}" for p, v in settings)
