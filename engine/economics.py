@@ -9,9 +9,10 @@ simulation's mean agree when capacity and stock do not bind. The conventions:
   quality 1, full price, the products' own mix, worked by telesales.
 - **Segments**: marketing leads split over the ``new`` and ``vertical`` segments by
   ``lead_share``; the share left over is plain new prospects (multipliers 1).
-- **Conversion**: stage k converts with ``min(1, p_k * m_g * q_c**[k == 0])``: the channel's
-  quality ``q_c`` lifts the first stage, the segment's ``conversion_multiplier`` ``m_g`` every
-  stage.
+- **Conversion**: stage k converts with ``min(1, p_k * m_g * m_r * q_c**[k == 0])``: the
+  channel's quality ``q_c`` lifts the first stage, the segment's ``conversion_multiplier``
+  ``m_g`` and the region's ``m_r`` every stage. Functions that take ``region=None`` use
+  ``m_r = 1``.
 - **Orders**: a won deal buys one product by the channel's mix, ``units_per_order *
   order_multiplier`` units, at ``price * price_realisation * (1 - promotion discount)``.
 - **Timing**: a lead arriving in week w closes ``D`` days later, ``D`` the sum of expected stage
@@ -74,25 +75,33 @@ def _channel(s: Scenario, channel: str) -> Channel:
     return next(c for c in s.channels if c.id == channel)
 
 
-def stage_conversions(s: Scenario, channel: str) -> np.ndarray:
+def region_conversion(s: Scenario, region: str | None) -> float:
+    """The region's conversion multiplier (1 when ``region`` is ``None``)."""
+    if region is None:
+        return 1.0
+    return next(r.conversion_multiplier for r in s.regions if r.id == region)
+
+
+def stage_conversions(s: Scenario, channel: str, region: str | None = None) -> np.ndarray:
     """Conversion probability per stage (rows: segments, columns: stages)."""
     seg = lead_segments(s)
-    base = np.array([st.conversion for st in s.funnel.stages])
+    base = np.array([st.conversion for st in s.funnel.stages]) * region_conversion(s, region)
     lift = np.ones_like(base)
     lift[0] = channel_quality(s, channel)
     return np.minimum(1.0, base[None, :] * lift[None, :] * seg.conversion[:, None])
 
 
-def stage_reach(s: Scenario, channel: str) -> np.ndarray:
+def stage_reach(s: Scenario, channel: str, region: str | None = None) -> np.ndarray:
     """Probability that a lead of ``channel`` enters each stage, averaged over segments."""
-    conv = stage_conversions(s, channel)
+    conv = stage_conversions(s, channel, region)
     reach = np.cumprod(np.hstack([np.ones((conv.shape[0], 1)), conv[:, :-1]]), axis=1)
     return lead_segments(s).share @ reach
 
 
-def win_probability(s: Scenario, channel: str) -> float:
+def win_probability(s: Scenario, channel: str, region: str | None = None) -> float:
     """Probability that a lead of ``channel`` is won, averaged over segments."""
-    return float(lead_segments(s).share @ np.prod(stage_conversions(s, channel), axis=1))
+    conv = stage_conversions(s, channel, region)
+    return float(lead_segments(s).share @ np.prod(conv, axis=1))
 
 
 def product_mix(s: Scenario, channel: str) -> np.ndarray:
@@ -108,17 +117,17 @@ def price_realisation(s: Scenario, channel: str) -> float:
     return 1.0 if channel == ORGANIC else _channel(s, channel).price_realisation
 
 
-def order_multiplier_of_wins(s: Scenario, channel: str) -> float:
+def order_multiplier_of_wins(s: Scenario, channel: str, region: str | None = None) -> float:
     """Average order-size multiplier of won deals (segments weighted by their wins)."""
     seg = lead_segments(s)
-    wins = seg.share * np.prod(stage_conversions(s, channel), axis=1)
+    wins = seg.share * np.prod(stage_conversions(s, channel, region), axis=1)
     return float(wins @ seg.order / wins.sum()) if wins.sum() > 0 else 1.0
 
 
-def units_per_win(s: Scenario, channel: str) -> np.ndarray:
+def units_per_win(s: Scenario, channel: str, region: str | None = None) -> np.ndarray:
     """Expected units per won deal of ``channel``, by product."""
     units = np.array([p.units_per_order for p in s.products])
-    return product_mix(s, channel) * units * order_multiplier_of_wins(s, channel)
+    return product_mix(s, channel) * units * order_multiplier_of_wins(s, channel, region)
 
 
 def revenue_per_unit(s: Scenario, channel: str, discount: np.ndarray | None = None) -> np.ndarray:
@@ -138,9 +147,9 @@ def stage_roles(s: Scenario, channel: str) -> list[str]:
     return [own if st.role == "channel" else st.role for st in s.funnel.stages]
 
 
-def hours_per_lead(s: Scenario, channel: str) -> dict[str, float]:
+def hours_per_lead(s: Scenario, channel: str, region: str | None = None) -> dict[str, float]:
     """Expected rep hours one lead of ``channel`` takes, by role."""
-    reach = stage_reach(s, channel)
+    reach = stage_reach(s, channel, region)
     hours = np.array([st.hours for st in s.funnel.stages])
     roles = stage_roles(s, channel)
     return {

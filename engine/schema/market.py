@@ -66,6 +66,8 @@ class Region(Strict):
     """Bounds on this region's total marketing spend (money per quarter)."""
     organic_leads: NonNegative = 0.0
     """Leads per week that arrive without marketing spend (referrals, walk-ins)."""
+    conversion_multiplier: Positive = 1.0
+    """Multiplies every stage's conversion for leads in this region (capped at 1)."""
 
     @property
     def label(self) -> str:
