@@ -58,7 +58,7 @@ def _end_labels(labels: Sequence[tuple[float, str, str]], x: float) -> list[str]
     out, last_y = [], -1e9
     for y, content, colour in sorted(labels):
         y = max(y, last_y + 15)
-        out.append(text(x, y + 4, content, fill=colour, size=11.5, weight="600"))
+        out.append(text(x, y + 4, content, fill=colour, size=11.5, weight="600", halo=True))
         last_y = y
     return out
 
@@ -219,5 +219,5 @@ def _current_marker(frontier: pd.DataFrame, column: str, unit: str, currency: st
     anchor, dx = ("end", -10) if x > box.left + box.width * 0.7 else ("start", 10)
     return [line(x, box.top, x, box.bottom, stroke=TARGET, width=1.5, dash="6 4", cls="current"),
             circle(x, y, 7, fill="none", stroke=TARGET, cls="current-point"),
-            text(x + dx, y - 10, f"current {format_money(row['budget'], currency)} → {value}",
-                 anchor=anchor, fill=TARGET, size=11.5, weight="600")]
+            text(x + dx, y - 12, f"current {format_money(row['budget'], currency)} → {value}",
+                 anchor=anchor, fill=TARGET, size=11.5, weight="600", halo=True)]

@@ -48,7 +48,8 @@ padding:1px 10px;margin-right:8px;font-size:12px;text-transform:uppercase;letter
 margin:-14px 0 18px}
 .card{background:var(--card);border-radius:8px;padding:14px 16px;
 box-shadow:0 1px 3px rgba(16,24,40,.12)}
-.card .label{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
+.card .label{color:var(--muted);font-size:12.5px;font-weight:500;white-space:nowrap;
+overflow:hidden;text-overflow:ellipsis}
 .card .value{font-size:24px;font-weight:650;margin:2px 0;font-variant-numeric:tabular-nums}
 .card .band{color:var(--muted);font-size:12.5px;font-variant-numeric:tabular-nums}
 .card .note{color:var(--muted);font-size:12px;margin-top:4px}
@@ -98,15 +99,16 @@ def _card(item: Headline, currency: str) -> str:
         low, high = (format_value(v, item.unit, currency) for v in (item.p10, item.p90))
         band = f'<div class="band">P10–P90: {esc(low)} – {esc(high)}</div>'
     note = f'<div class="note">{esc(item.note)}</div>' if item.note else ""
-    return (f'<div class="card"><div class="label">{esc(item.label)}</div>'
+    label = esc(item.label)
+    return (f'<div class="card"><div class="label" title="{label}">{label}</div>'
             f'<div class="value">{esc(p50)}</div>{band}{note}</div>')
 
 
 def _sections(data: ReportData) -> list[s.Section]:
     """The sections this report has, in reading order for its kind."""
-    builders = [b for b in (LEADING.get(data.kind),) if b is not None]
-    builders += [b for b in LEADING.values() if b not in builders]
-    ordered = builders[:1] + list(BUILDERS) + builders[1:]
+    lead = LEADING.get(data.kind)
+    ordered = ([lead] if lead else []) + list(BUILDERS)
+    ordered += [b for b in LEADING.values() if b is not lead]
     found = [section for build in ordered if (section := build(data)) is not None]
     other = s.other_section(data, set(TABLE_COLUMNS))
     return found + ([other] if other else [])

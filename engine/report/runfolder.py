@@ -62,10 +62,14 @@ class RunFolder:
     files: dict[str, Path] = field(default_factory=dict)
 
 
+def _safe(name: str) -> str:
+    """``name`` usable as one file name: runs of unsafe characters become ``-``."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-") or "unnamed"
+
+
 def default_run_folder(scenario_name: str, now: datetime, root: Path = Path("runs")) -> Path:
     """``runs/<scenario>-<YYYYmmdd-HHMMSS>``; characters unsafe in a file name become ``-``."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", scenario_name).strip(".-") or "scenario"
-    return root / f"{safe}-{now:%Y%m%d-%H%M%S}"
+    return root / f"{_safe(scenario_name)}-{now:%Y%m%d-%H%M%S}"
 
 
 def versions() -> dict[str, str]:
@@ -87,12 +91,13 @@ def run_meta(data: ReportData) -> dict[str, Any]:
 def result_document(data: ReportData, result_json: dict[str, Any]) -> dict[str, Any]:
     """The content of ``result.json`` (also what ``--format json`` prints); keys in RESULT_KEYS."""
     plain = data.to_dict()
-    return {
+    document = {
         "schema_version": RESULT_SCHEMA_VERSION,
         **{k: plain[k] for k in ("kind", "title", "scenario", "currency", "headline", "tables")},
-        "result": to_jsonable(result_json),
+        "result": result_json,
         "meta": run_meta(data),
     }
+    return dict(to_jsonable(document))
 
 
 def _check_target(folder: Path, overwrite: bool) -> None:
@@ -112,8 +117,8 @@ def _write_contents(staging: Path, data: ReportData, result_json: dict[str, Any]
     atomic_write(staging / "result.json", render_json(result_document(data, result_json)))
     atomic_write(staging / "meta.json", render_json(run_meta(data)))
     for name, text in tables_csv(data).items():
-        files[f"table:{name}"] = f"tables/{name}.csv"
-        atomic_write(staging / "tables" / f"{name}.csv", text)
+        files[f"table:{name}"] = f"tables/{_safe(name)}.csv"
+        atomic_write(staging / files[f"table:{name}"], text)
     write_workbook(data, staging / "workbook.xlsx")
     atomic_write(staging / "report.html", render_html(data))
     if resolved_scenario is not None:

@@ -66,9 +66,9 @@ def _fan(targets: pd.DataFrame) -> pd.DataFrame:
 def _stock(rng: np.random.Generator, products: tuple[str, ...]) -> pd.DataFrame:
     rows = []
     for product, safety in zip(products, SAFETY, strict=True):
-        level, dip = 3.0 * safety, int(rng.integers(4, 10))
+        level, dip, depth = 3.0 * safety, int(rng.integers(4, 10)), rng.uniform(0.3, 0.7)
         for week in WEEKS:
-            mid = level * (1 - 0.55 * np.exp(-((week - dip) ** 2) / 6)) * rng.uniform(0.95, 1.05)
+            mid = level * (1 - depth * np.exp(-((week - dip) ** 2) / 6)) * rng.uniform(0.95, 1.05)
             rows.append({"week": int(week), "product": product, "p10": 0.7 * mid, "p50": mid,
                          "p90": 1.25 * mid, "safety_stock": float(safety)})
     return pd.DataFrame(rows)

@@ -17,6 +17,7 @@ from engine.report.svg import esc
 
 Section = tuple[str, str, str]
 MAX_COMPARED_METRICS = 8
+MAX_STOCK_PANELS = 24
 
 
 def _figure(svg: str, caption: str = "") -> str:
@@ -130,10 +131,17 @@ def stock_section(data: ReportData) -> Section | None:
     if stock is None:
         return None
     weeks = alert_weeks(data)
-    flagged = sorted(p for p in map(str, stock["product"].unique()) if weeks.get(p))
-    text = (f"{len(flagged)} product(s) have safety-stock alerts: <b>{esc(', '.join(flagged))}"
-            "</b>." if flagged else "No product has a safety-stock alert.")
-    return "stock", "Stock and safety stock", _lead(text) + _figure(stock_svg(stock, weeks))
+    products = list(dict.fromkeys(map(str, stock["product"])))
+    flagged = [p for p in products if weeks.get(p)]
+    text = (f"{len(flagged)} of {len(products)} products have safety-stock alerts: "
+            f"<b>{esc(', '.join(flagged))}</b>." if flagged
+            else "No product has a safety-stock alert.")
+    shown = (flagged + [p for p in products if p not in flagged])[:MAX_STOCK_PANELS]
+    if len(products) > MAX_STOCK_PANELS:
+        text += (f" Showing {MAX_STOCK_PANELS} of {len(products)} products, those with alerts "
+                 "first; all are in the stock table.")
+    chart = stock_svg(stock[stock["product"].astype(str).isin(shown)], weeks)
+    return "stock", "Stock and safety stock", _lead(text) + _figure(chart)
 
 
 def cash_section(data: ReportData) -> Section | None:
@@ -170,8 +178,8 @@ def comparison_section(data: ReportData) -> Section | None:
         + _figure(difference_svg(comparison, m, units[m], data.currency)) + "</div>"
         for m in metrics)
     text = (f"Every scenario is simulated with the same random numbers, so differences are "
-            f"paired. Baseline: <b>{esc(baseline)}</b>. P is the probability that the "
-            f"alternative beats the baseline.")
+            f"paired. Baseline: <b>{esc(baseline)}</b>. P(better) is the probability that "
+            f"the alternative beats the baseline.")
     return "comparison", "Scenario comparison", _lead(text) + charts + html_table(
         comparison, data.currency, name="comparison", limit=80)
 

@@ -111,9 +111,11 @@ def document(width: float, height: float, label: str, body: Sequence[str]) -> st
 
 
 def text(x: float, y: float, content: object, *, anchor: str = "start", size: float = 12,
-         fill: str = INK, weight: str = "normal", cls: str = "") -> str:
-    """A text label; ``anchor`` is ``start``, ``middle`` or ``end``."""
+         fill: str = INK, weight: str = "normal", cls: str = "", halo: bool = False) -> str:
+    """A text label; ``anchor`` is ``start``, ``middle`` or ``end``; ``halo`` outlines it in
+    white so it stays readable over lines."""
     attrs = f' class="{cls}"' if cls else ""
+    attrs += ' stroke="white" stroke-width="4" paint-order="stroke"' if halo else ""
     bold = f' font-weight="{weight}"' if weight != "normal" else ""
     return (f'<text x="{num(x)}" y="{num(y)}" text-anchor="{anchor}" font-size="{num(size)}" '
             f'fill="{fill}"{bold}{attrs}>{esc(content)}</text>')
