@@ -80,5 +80,44 @@ def validate(scenarios: tuple[str, ...], fmt: str) -> None:
         sys.exit(EXIT_BAD_INPUT)
 
 
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@format_option
+@click.option("--out", type=click.Path(file_okay=False), help="Write plan.json and CSVs here.")
+@click.option("--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True)
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Seconds.")
+@click.option("--relax-reps", is_flag=True, help="Allow fractional hires (the LP relaxation).")
+@click.option("--export-mps", type=click.Path(dir_okay=False), help="Write the model as MPS.")
+def optimize(
+    scenario: str,
+    fmt: str,
+    out: str | None,
+    solver: str,
+    time_limit: float | None,
+    relax_reps: bool,
+    export_mps: str | None,
+) -> None:
+    """Optimise the plan: spend split, reps and regional targets, with shadow prices."""
+    from engine.optimize import OptimizeOptions, report
+    from engine.optimize import optimize as run_optimize
+    from engine.output import render_csv
+
+    loaded = engine.load_scenario(scenario)
+    options = OptimizeOptions(
+        solver="cbc" if solver == "cbc" else "highs", time_limit=time_limit, relax_reps=relax_reps
+    )
+    if export_mps:
+        report.export_mps(loaded, export_mps, options)
+    result = run_optimize(loaded, options)
+    if out:
+        report.write_outputs(result, out)
+    if fmt == "json":
+        click.echo(render_json(result), nl=False)
+    elif fmt == "csv":
+        click.echo(render_csv(result.outcome), nl=False)
+    else:
+        click.echo(report.render_result(result, loaded), nl=False)
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,129 @@
+"""The optimised plan as a planner reads it (text tables) and as files (``--out DIR``), and the
+model as MPS (``--export-mps``)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from engine.files import atomic_write
+from engine.optimize.build import build_model
+from engine.optimize.inputs import build_inputs
+from engine.optimize.options import OptimizeOptions
+from engine.optimize.result import OptimizationResult
+from engine.optimize.targets import monthly_targets
+from engine.output import render_csv, render_json, render_table
+from engine.schema import Scenario
+from engine.schema.common import ROLES
+
+TOP_SHADOW = 10
+
+
+def spend_split(result: OptimizationResult) -> pd.DataFrame:
+    """Spend by region (rows) and channel (columns), with totals (money per quarter)."""
+    spend = result.plan.spend
+    table = spend.pivot_table(
+        index="region", columns="channel", values="spend", sort=False, aggfunc="sum"
+    )
+    table["total"] = table.sum(axis=1)
+    table.loc["total"] = table.sum(axis=0)
+    return table.reset_index()
+
+
+def reps_view(result: OptimizationResult) -> pd.DataFrame:
+    """Reps by region and role, and the hires the plan adds."""
+    reps = result.plan.reps
+    table = reps.pivot_table(
+        index="region", columns="role", values="reps", sort=False, aggfunc="sum"
+    )[list(ROLES)]
+    added = reps[reps.added > 0]
+    notes = added.groupby("region", sort=False).apply(
+        lambda g: ", ".join(f"{r.role} +{r.added:g}" for r in g.itertuples())
+    )
+    table["added by the plan"] = [notes.get(r, "") for r in table.index]
+    return table.reset_index()
+
+
+def month_view(result: OptimizationResult, scenario: Scenario) -> pd.DataFrame:
+    """Revenue targets by region and month (money), with the quarter and totals."""
+    monthly = monthly_targets(build_inputs(scenario), result.plan.targets)
+    table = monthly.pivot_table(
+        index="region", columns="month", values="target", sort=False, aggfunc="sum"
+    )
+    table.columns = [f"month {m}" for m in table.columns]
+    table["quarter"] = table.sum(axis=1)
+    table.loc["total"] = table.sum(axis=0)
+    return table.reset_index()
+
+
+def top_shadow_prices(shadow: pd.DataFrame, count: int = TOP_SHADOW) -> pd.DataFrame:
+    """The largest shadow price of each family first (zero ones too: a budget worth nothing
+    more is news), then the next largest, ``count`` in all."""
+    firsts = shadow.drop_duplicates("family")
+    rest = shadow.drop(firsts.index)
+    rest = rest[rest.value != 0]
+    top = pd.concat([firsts, rest]).head(count)
+    return top.loc[top.value.abs().sort_values(ascending=False, kind="stable").index]
+
+
+def render_result(result: OptimizationResult, scenario: Scenario) -> str:
+    """The table view of ``quarterplan optimize``."""
+    top = top_shadow_prices(result.shadow_prices)[["meaning"]]
+    parts = [
+        headline(result, scenario),
+        render_table(spend_split(result), f"Spend by region and channel ({scenario.currency})"),
+        render_table(reps_view(result), "Reps by region and role"),
+        render_table(
+            month_view(result, scenario), f"Revenue targets by month ({scenario.currency})"
+        ),
+        render_table(
+            top.rename(columns={"meaning": "what one more unit is worth"}),
+            f"Top shadow prices (from {result.duals_from})",
+        ),
+        f"{len(result.binding)} binding constraints: "
+        + ", ".join(result.binding.constraint.head(8))
+        + (" ..." if len(result.binding) > 8 else ""),
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def headline(result: OptimizationResult, scenario: Scenario) -> str:
+    """The headline with the scenario's objective name."""
+    goal = scenario.policy.objective.replace("_", " ")
+    gap = "" if result.gap != result.gap else f", gap {result.gap:.2%}"
+    return (
+        f"{result.plan.scenario}: {result.status.value}, {goal} {scenario.currency}"
+        f"{result.objective:,.0f}{gap} ({result.solver}, {result.segments} pieces per response "
+        f"curve, largest constraint residual {result.max_residual:.1e})\n"
+    )
+
+
+def write_outputs(result: OptimizationResult, folder: str | Path) -> list[Path]:
+    """``plan.json`` (``Plan.to_dict``), ``result.json`` and one CSV per table, atomically."""
+    out = Path(folder)
+    files = {
+        "plan.json": render_json(result.plan.to_dict()),
+        "result.json": render_json(result.to_dict()),
+        "spend.csv": render_csv(result.plan.spend),
+        "reps.csv": render_csv(result.plan.reps),
+        "targets.csv": render_csv(result.plan.targets),
+        "outcome.csv": render_csv(result.outcome),
+        "shadow_prices.csv": render_csv(result.shadow_prices),
+        "binding.csv": render_csv(result.binding),
+        "residuals.csv": render_csv(result.residuals),
+    }
+    return [atomic_write(out / name, text) for name, text in files.items()]
+
+
+def export_mps(
+    scenario: Scenario, path: str | Path, options: OptimizeOptions | None = None
+) -> Path:
+    """Write the plan model as MPS through PuLP (names sanitised by PuLP, objective sense
+    written), atomically."""
+    problem, _ = build_model(build_inputs(scenario, options)).to_pulp(scenario.name or "plan")
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp) / "model.mps"
+        problem.writeMPS(str(scratch), with_objsense=True)
+        return atomic_write(path, scratch.read_text(encoding="utf-8"))

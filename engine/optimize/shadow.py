@@ -1,0 +1,126 @@
+"""Shadow prices in the planner's words, and the constraints that bind.
+
+Sign convention (one for every row): ``value`` is the change in the optimal objective (money)
+when the business quantity named in ``unit`` rises by one — one more unit of currency of budget,
+one more rep, one more unit of stock, one more point (0.01) of a margin floor or of the
+new-product share, one more intent customer required. Loosening a limit has a value >= 0,
+tightening a floor a value <= 0. Values come from the row duals (``d objective / d rhs``) and
+the envelope theorem: a floor ``f`` on a share of revenue ``R`` moves the row's bound by
+``R`` per unit of ``f``. For a MILP they are those of the LP with the hires fixed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from engine.optimize.constraints import money
+from engine.optimize.highs import Solution
+from engine.optimize.model import INTERNAL, PlanModel, Row
+from engine.schema.common import ROLES
+
+SHADOW_COLUMNS = ["constraint", "family", "meaning", "value", "unit"]
+BINDING_COLUMNS = ["constraint", "family", "meaning", "activity", "bound"]
+POINT = 0.01
+
+
+def _key(row: Row) -> list[str]:
+    return row.name[row.name.index("[") + 1 : -1].split(",") if "[" in row.name else []
+
+
+def row_revenue(m: PlanModel, sol: Solution, row: Row) -> float:
+    """Revenue (money) the row's floor applies to, at the solution."""
+    d = m.inputs
+    leads = np.where(m.index["leads"] >= 0, sol.x[np.maximum(m.index["leads"], 0)], 0.0)
+    rates = np.hstack([leads, d.organic[:, None]])
+    revenue = rates[:, :, None] * d.revenue
+    if row.family == "margin_floor":
+        return float(revenue[:, d.channels.index(_key(row)[0])].sum())
+    repeat = d.repeat_revenue.sum(axis=0)
+    if row.family == "product_margin_floor":
+        p = d.products.index(_key(row)[0])
+        return float(revenue[:, :, p].sum() + repeat[p])
+    return float(revenue.sum() + repeat.sum())
+
+
+def _signed(currency: str) -> Callable[[float], str]:
+    return lambda v: f"{'-' if v < 0 else ''}{currency}{abs(v):,.0f}"
+
+
+def _phrase(m: PlanModel, sol: Solution, row: Row, dual: float) -> tuple[float, str, str]:
+    """(value, unit, sentence) for one row."""
+    d = m.inputs
+    goal = d.scenario.policy.objective.replace("_", " ")
+    key = [*_key(row), ""]
+    k0 = key[0]
+    worth = _signed(d.scenario.currency)
+    if row.family == "budget":
+        cents = f"{d.scenario.currency}{dual:,.2f}"
+        return (
+            dual,
+            "per unit of budget",
+            f"one more {d.scenario.currency} of budget is worth {cents} of {goal}",
+        )
+    if row.family == "rep_capacity":
+        role = ROLES.index(key[1])
+        value = dual * float(d.hours_tenured[role])
+        return (
+            value,
+            "per rep",
+            (
+                f"one more tenured {key[1]} rep in {k0} ({d.hours_tenured[role]:,.0f} h) is "
+                f"worth {worth(value)} of {goal}, against a cost of {money(d, d.rep_cost[role])}"
+            ),
+        )
+    if row.family in ("margin_floor", "product_margin_floor", "new_product_share"):
+        value = dual * row_revenue(m, sol, row) * POINT
+        what = {
+            "margin_floor": f"the margin floor on {k0}",
+            "product_margin_floor": f"the margin floor on {k0}",
+            "new_product_share": "the new-product share",
+        }[row.family]
+        return value, "per point", f"raising {what} by one point changes {goal} by {worth(value)}"
+    units = {
+        "supply": ("per unit", f"one more unit of {k0} in stock"),
+        "pilot_intent": ("per intent customer", f"one more intent customer required in {k0}"),
+        "headcount_cap": ("per head", "one more head under the cap"),
+        "hiring_limit": ("per hire", "one more hire allowed"),
+        "channel_min": ("per unit of spend", f"raising the minimum spend on {k0}"),
+        "channel_max": ("per unit of spend", f"raising the maximum spend on {k0}"),
+        "region_min": ("per unit of spend", f"raising the minimum spend in {k0}"),
+        "region_max": ("per unit of spend", f"raising the maximum spend in {k0}"),
+    }
+    unit, subject = units.get(row.family, ("per unit", row.name))
+    verb = "by one unit " if row.family.endswith(("_min", "_max")) else ""
+    return dual, unit, f"{subject} {verb}changes {goal} by {worth(dual)}"
+
+
+def shadow_prices(m: PlanModel, sol: Solution) -> pd.DataFrame:
+    """``constraint, family, meaning, value, unit`` for every business row, largest first."""
+    if len(sol.row_dual) != len(m.rows):
+        return pd.DataFrame(columns=SHADOW_COLUMNS)
+    records = []
+    for row, dual in zip(m.rows, sol.row_dual, strict=True):
+        if row.family in INTERNAL:
+            continue
+        value, unit, meaning = _phrase(m, sol, row, float(dual) if abs(dual) > 1e-9 else 0.0)
+        records.append((row.name, row.family, meaning, value, unit))
+    frame = pd.DataFrame(records, columns=SHADOW_COLUMNS)
+    order = frame.value.abs().sort_values(ascending=False, kind="stable").index
+    return frame.loc[order].reset_index(drop=True)
+
+
+def binding(m: PlanModel, sol: Solution, tol: float = 1e-6) -> pd.DataFrame:
+    """Business rows at one of their bounds (within ``tol`` relative to the bound)."""
+    activity = m.activity(sol.x) if len(sol.x) else np.zeros(len(m.rows))
+    records = []
+    for row, value in zip(m.rows, activity, strict=True):
+        if row.family in INTERNAL:
+            continue
+        for bound in (row.lower, row.upper):
+            if np.isfinite(bound) and abs(value - bound) <= tol * max(1.0, abs(bound)):
+                records.append((row.name, row.family, row.meaning, float(value), bound))
+                break
+    return pd.DataFrame(records, columns=BINDING_COLUMNS)
