@@ -119,5 +119,37 @@ def optimize(
         click.echo(report.render_result(result, loaded), nl=False)
 
 
+@main.command()
+@click.argument("actuals", type=click.Path(dir_okay=False))
+@click.option("--scenario", type=click.Path(dir_okay=False),
+              help="The quarter's scenario: checks names, gives the priors and the overlay base.")
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False),
+              help="A plan.json whose targets to review against (when ACTUALS has none).")
+@click.option("--overlay", type=click.Path(dir_okay=False),
+              help="Where to write next quarter's overlay [default: ACTUALS-next.yaml].")
+@click.option("--prior-strength", type=click.FloatRange(min=0, min_open=True), default=100.0,
+              show_default=True, help="Pseudo-observations behind each scenario value.")
+@format_option
+def review(
+    actuals: str,
+    scenario: str | None,
+    plan_file: str | None,
+    overlay: str | None,
+    prior_strength: float,
+    fmt: str,
+) -> None:
+    """Review last quarter from ACTUALS: attainment, funnel, customers, channels, stock-outs;
+    with --scenario, next quarter's estimates written as a scenario that extends it."""
+    from engine.output import render_csv
+    from engine.review_report import render_review, review_files, review_frame
+
+    result, written = review_files(actuals, scenario, plan_file, overlay, prior_strength)
+    if fmt == "json":
+        click.echo(render_json({"review": result, "overlay": written}), nl=False)
+    elif fmt == "csv":
+        click.echo(render_csv(review_frame(result)), nl=False)
+    else:
+        click.echo(render_review(result, written), nl=False)
+
 if __name__ == "__main__":
     main()

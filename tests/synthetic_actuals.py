@@ -118,6 +118,9 @@ def _repeat_records(s: Scenario, region: str, weeks: int, rng: np.random.Generat
         split = rng.multinomial(n, mix / mix.sum())
         for j, p in enumerate(s.products):
             if split[j]:
-                out.append(dict(week=w, region=region, channel="repeat", product=p.id,
-                                metric="wins", value=split[j]))
+                units = split[j] * p.units_per_order
+                out += [dict(week=w, region=region, channel="repeat", product=p.id,
+                             metric=m, value=v)
+                        for m, v in (("wins", split[j]), ("units", units),
+                                     ("revenue", units * p.price))]
     return out

@@ -57,11 +57,19 @@ def still_in_stage(dist: Distribution, days: np.ndarray) -> np.ndarray:
     return np.asarray(stats.lognorm.sf(days, np.sqrt(sigma2), scale=np.exp(mu)))
 
 
-def _open_leads(a: Actuals, s: Scenario) -> pd.Series:
+def stage_order(a: Actuals, s: Scenario | None) -> list[str]:
+    """The funnel's stages in order: the scenario's, or without one the stages in the actuals
+    from most to fewest entries."""
+    if s is not None:
+        return [st.id for st in s.funnel.stages]
+    return [str(k) for k in a.total("entered", ["stage"]).sort_values(ascending=False).index]
+
+
+def _open_leads(a: Actuals, s: Scenario | None) -> pd.Series:
     """Leads in each stage at the as-of week: the ``open`` snapshot when the actuals carry
-    it, else the entries not yet through the stage's duration (entered mid-week)."""
+    it, else (with a scenario) the entries not yet through the stage's mean duration."""
     keys = ["region", "channel", "stage"]
-    if a.has("open"):
+    if a.has("open") or s is None:
         return a.at_week("open", a.as_of_week, keys)
     entered = a.rows("entered")
     dist = {st.id: st.duration for st in s.funnel.stages}
@@ -81,8 +89,9 @@ def _counts(series: pd.Series) -> dict[tuple[str, ...], float]:
     return out
 
 
-def conversion_counts(a: Actuals, s: Scenario) -> pd.DataFrame:
-    """``region, channel, stage, moved_on, resolved, exposure`` over the weeks covered."""
+def conversion_counts(a: Actuals, s: Scenario | None) -> pd.DataFrame:
+    """``region, channel, stage, moved_on, resolved, exposure`` over the weeks covered
+    (without a scenario the lift is 1, so ``exposure`` is ``resolved``)."""
     keys = ["region", "channel", "stage"]
     entered = _counts(a.total("entered", keys)) if a.has("entered") else {}
     open_now = _counts(_open_leads(a, s))
@@ -91,7 +100,7 @@ def conversion_counts(a: Actuals, s: Scenario) -> pd.DataFrame:
     win_rows = a.rows("wins")
     win_rows = win_rows[win_rows.channel != REPEAT]
     wins = _counts(win_rows.groupby(["region", "channel"], sort=False).value.sum())
-    stages = [st.id for st in s.funnel.stages]
+    stages = stage_order(a, s)
     rows = []
     for (region, channel, stage), n in entered.items():
         k = stages.index(stage)
@@ -99,7 +108,7 @@ def conversion_counts(a: Actuals, s: Scenario) -> pd.DataFrame:
                        - cold.get((region, channel, stage), 0.0))
         moved = wins.get((region, channel), 0.0) if k == len(stages) - 1 else \
             entered.get((region, channel, stages[k + 1]), 0.0)
-        lift = float(stage_lift(s, channel)[k])
+        lift = 1.0 if s is None else float(stage_lift(s, channel)[k])
         rows.append([region, channel, stage, moved, resolved, resolved * lift])
     return pd.DataFrame(rows, columns=COUNT_COLUMNS)
 

@@ -1,0 +1,101 @@
+"""``quarterplan review``: load the files, review the quarter, write the overlay, render text.
+
+``review_files`` is what the command calls; ``render_review`` turns a ``Review`` into the text
+the command prints; ``review_frame`` is its tidy CSV form.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+import engine
+from engine.actuals import load_actuals
+from engine.actuals.beliefs import BeliefOptions
+from engine.actuals.overlay import overlay_frame, write_overlay
+from engine.errors import Problem, ScenarioError
+from engine.output import render_table
+from engine.plan import Plan, plan_from_dict
+from engine.review import Review, review
+
+
+def read_plan(path: str | Path) -> Plan:
+    """A plan written by ``Plan.to_dict`` (``plan.json``)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(str(path), [Problem("", "no such plan file", has_value=False)]) \
+            from None
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(str(path), [Problem("", f"not JSON: {exc}", has_value=False)]) \
+            from None
+    return plan_from_dict(data, str(path))
+
+
+def default_overlay_path(actuals: str | Path) -> Path:
+    """``<actuals folder>/<actuals name>-next.yaml``."""
+    p = Path(actuals)
+    return p.with_name(f"{p.stem}-next.yaml")
+
+
+def review_files(
+    actuals: str | Path,
+    scenario: str | Path | None = None,
+    plan: str | Path | None = None,
+    overlay: str | Path | None = None,
+    prior_strength: float = 100.0,
+) -> tuple[Review, Path | None]:
+    """Review the actuals file; with a scenario also write next quarter's overlay.
+
+    Returns the review and the overlay's path (``None`` without a scenario).
+    """
+    s = engine.load_scenario(scenario) if scenario is not None else None
+    a = load_actuals(actuals, s)
+    p = read_plan(plan) if plan is not None else None
+    result = review(a, s, p, BeliefOptions(prior_strength=prior_strength))
+    if result.beliefs is None or scenario is None:
+        return result, None
+    target = Path(overlay) if overlay is not None else default_overlay_path(actuals)
+    return result, write_overlay(result.beliefs, scenario, target, Path(actuals).name)
+
+
+def _attainment_lines(r: Review) -> list[str]:
+    out = []
+    for by in ("region", "line"):
+        table = r.attainment[r.attainment.by == by].drop(columns="by")
+        if table.target.isna().all():
+            table = table.drop(columns=["target", "attainment"])
+        out.append(render_table(table.rename(columns={"id": by}), f"Revenue by {by}"))
+    return out
+
+
+def render_review(r: Review, overlay: Path | None = None) -> str:
+    """The review as aligned text tables, with the bottleneck and the overlay written."""
+    parts = [f"Review of weeks 1-{r.weeks}", "", *_attainment_lines(r)]
+    parts.append(render_table(r.funnel, "Funnel (conversion per stage)"))
+    if r.bottleneck:
+        parts.append(f"Bottleneck: {r.bottleneck}\n")
+    parts.append(render_table(r.customers, "New and repeat customers"))
+    parts.append(render_table(r.channels, "Channel contribution"))
+    if len(r.stock):
+        parts.append(render_table(r.stock, "Stock-outs"))
+    if r.beliefs is not None:
+        parts.append(render_table(overlay_frame(r.beliefs), "Next quarter's estimates"))
+    if overlay is not None:
+        parts.append(f"Wrote {overlay} (extends the scenario; load it as a scenario)\n")
+    return "\n".join(parts)
+
+
+def review_frame(r: Review) -> pd.DataFrame:
+    """Every table of the review in one long frame: ``table, key, metric, value``."""
+    parts = []
+    for name, frame, key in (("attainment", r.attainment, "id"), ("funnel", r.funnel, "stage"),
+                             ("channels", r.channels, "channel"), ("stock", r.stock, "product")):
+        long = frame.drop(columns=["by"], errors="ignore").melt(id_vars=[key],
+                                                                var_name="metric")
+        parts.append(long.rename(columns={key: "key"}).assign(table=name))
+    parts.append(r.customers.rename(columns={"measure": "metric"}).assign(table="customers",
+                                                                          key=""))
+    return pd.concat(parts)[["table", "key", "metric", "value"]].reset_index(drop=True)
