@@ -7,6 +7,8 @@ hires fixed at CBC's values for a MILP), and the solution says so.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pulp
 
@@ -33,8 +35,11 @@ def map_pulp_status(status: int, sol_status: int, time_limited: bool) -> SolveSt
 def solve_cbc(m: PlanModel, options: OptimizeOptions, mip_gap: float) -> Solution:
     """Solve ``m`` with PuLP's bundled CBC."""
     problem, variables = m.to_pulp()
-    solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=options.time_limit, gapRel=mip_gap)
-    problem.solve(solver)
+    with warnings.catch_warnings():
+        # PuLP 3.3 marks its bundled CBC deprecated (for 4.0); it is still the CBC it ships
+        warnings.filterwarnings("ignore", "PULP_CBC_CMD is deprecated", DeprecationWarning)
+        solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=options.time_limit, gapRel=mip_gap)
+        problem.solve(solver)
     status = map_pulp_status(problem.status, problem.sol_status, options.time_limit is not None)
     if not status.has_plan:
         return Solution(status, float("nan"), float("nan"), np.zeros(0), np.zeros(0), "cbc")

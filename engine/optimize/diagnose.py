@@ -19,6 +19,23 @@ from engine.optimize.highs import new_highs, to_highs_lp
 from engine.optimize.model import INTERNAL, PlanModel
 
 _MAX_LISTED = 12
+_PRIORITY = (
+    "new_product_share",
+    "pilot_intent",
+    "supply",
+    "product_margin_floor",
+    "margin_floor",
+    "budget",
+    "channel_min",
+    "region_min",
+    "channel_max",
+    "region_max",
+    "headcount_cap",
+    "hiring_limit",
+)
+"""Families listed first in a diagnosis: the policies a planner can argue about."""
+IIS_SECONDS = 60.0
+"""Time HiGHS may take to find the irreducible infeasible set."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +48,9 @@ class IIS:
     cols: tuple[int, ...]
     col_bounds: tuple[int, ...]
     """HiGHS bound status per column, as for rows."""
+    irreducible: bool = True
+    """Whether HiGHS proved the set irreducible (else it is a conflicting set that may hold
+    more members than needed)."""
 
 
 @dataclass(frozen=True)
@@ -52,8 +72,9 @@ class Diagnosis:
         }
 
 
-def find_iis(m: PlanModel) -> IIS | None:
-    """The IIS of ``m``'s LP relaxation, or ``None`` when the relaxation is feasible."""
+def find_iis(m: PlanModel, time_limit: float = IIS_SECONDS) -> IIS | None:
+    """An infeasible set of ``m``'s LP relaxation, irreducible when HiGHS can prove it
+    (``IIS.irreducible``); ``None`` when the relaxation is feasible or HiGHS finds none."""
     h = new_highs()
     lp = to_highs_lp(m)
     lp.integrality_ = []
@@ -62,19 +83,34 @@ def find_iis(m: PlanModel) -> IIS | None:
         highspy.IisStrategy.kIisStrategyIrreducible
     )
     h.setOptionValue("iis_strategy", strategy)
+    h.setOptionValue("time_limit", float(time_limit))
     h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kInfeasible:
-        return None
     status, iis = h.getIis()
-    if status == highspy.HighsStatus.kError or not iis.valid_:
+    if status == highspy.HighsStatus.kError or not (len(iis.row_index_) or len(iis.col_index_)):
         return None
     return IIS(
-        tuple(iis.row_index_), tuple(iis.row_bound_), tuple(iis.col_index_), tuple(iis.col_bound_)
+        tuple(iis.row_index_),
+        tuple(iis.row_bound_),
+        tuple(iis.col_index_),
+        tuple(iis.col_bound_),
+        bool(iis.valid_) and status == highspy.HighsStatus.kOk,
     )
+
+
+def relaxation_is_feasible(m: PlanModel) -> bool:
+    """Whether ``m`` becomes feasible once hires may be fractional."""
+    h = new_highs()
+    lp = to_highs_lp(m)
+    lp.integrality_ = []
+    h.passModel(lp)
+    h.run()
+    return h.getModelStatus() == highspy.HighsModelStatus.kOptimal
 
 
 def _col_words(m: PlanModel, col: int, bound: int) -> str | None:
     """A column bound of the IIS in business words (``None`` for internal bounds)."""
+    if bound not in (2, 3, 4):  # the column's bounds are not part of the set
+        return None
     name, upper = m.names[col], bound in (3, 4)
     key = name[name.index("[") + 1 : -1] if "[" in name else name
     cur = m.inputs.scenario.currency
@@ -98,11 +134,11 @@ def _col_words(m: PlanModel, col: int, bound: int) -> str | None:
 
 def conflict_words(m: PlanModel, iis: IIS) -> list[str]:
     """The IIS's business members, one line each, plus a count of response-curve rows."""
-    lines = [
-        f"{m.rows[i].meaning} [{m.rows[i].name}]"
-        for i in iis.rows
-        if m.rows[i].family not in INTERNAL
-    ]
+    rows = sorted(
+        (i for i in iis.rows if m.rows[i].family not in INTERNAL),
+        key=lambda i: _PRIORITY.index(m.rows[i].family) if m.rows[i].family in _PRIORITY else 99,
+    )
+    lines = [f"{m.rows[i].meaning} [{m.rows[i].name}]" for i in rows]
     words = [_col_words(m, j, b) for j, b in zip(iis.cols, iis.col_bounds, strict=True)]
     lines += list(dict.fromkeys(w for w in words if w is not None))
     curves = sum(m.rows[i].family in INTERNAL for i in iis.rows)
@@ -111,9 +147,15 @@ def conflict_words(m: PlanModel, iis: IIS) -> list[str]:
     return lines
 
 
-def _message(m: PlanModel, conflicts: list[str], relaxations: list[Relaxation]) -> str:
+def _message(
+    m: PlanModel, iis: IIS | None, conflicts: list[str], relaxations: list[Relaxation]
+) -> str:
     name = m.inputs.scenario.name or "the scenario"
-    out = [f"{name}: the plan is infeasible: these constraints cannot all hold:"]
+    if iis is None:
+        out = [f"{name}: the plan is infeasible (HiGHS found no conflicting set in time)."]
+    else:
+        which = "these constraints" if iis.irreducible else "constraints among these"
+        out = [f"{name}: the plan is infeasible: {which} cannot all hold:"]
     out += [f"  - {c}" for c in conflicts[:_MAX_LISTED]]
     if len(conflicts) > _MAX_LISTED:
         out.append(f"  - and {len(conflicts) - _MAX_LISTED} more")
@@ -125,13 +167,13 @@ def _message(m: PlanModel, conflicts: list[str], relaxations: list[Relaxation]) 
 
 def diagnose(m: PlanModel) -> Diagnosis:
     """Explain why ``m`` is infeasible: the IIS and the smallest relaxation."""
-    iis = find_iis(m)
-    if iis is None:
+    if any(m.integer) and relaxation_is_feasible(m):
         name = m.inputs.scenario.name or "the scenario"
         return Diagnosis(
-            f"{name}: the plan is infeasible only with whole-person hires; the LP relaxation "
-            "is feasible (try --relax-reps, or allow more hires)"
+            f"{name}: the plan is infeasible only with whole-person hires; with fractional "
+            "hires it is feasible (try --relax-reps, or allow more hires)"
         )
-    conflicts = conflict_words(m, iis)
+    iis = find_iis(m)
+    conflicts = conflict_words(m, iis) if iis is not None else []
     relaxations = elastic_relaxation(m)
-    return Diagnosis(_message(m, conflicts, relaxations), conflicts, relaxations, iis)
+    return Diagnosis(_message(m, iis, conflicts, relaxations), conflicts, relaxations, iis)

