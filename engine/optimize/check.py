@@ -34,11 +34,10 @@ class _State:
         self.spend = spend_grid(d, plan)
         self.rates = lead_rates(d, plan, response)
         self.added = np.zeros_like(d.on_hand)
-        reps = plan.reps.set_index(["region", "role"])
-        for i, region in enumerate(d.regions):
-            for k, role in enumerate(ROLES):
-                if (region, role) in reps.index:
-                    self.added[i, k] = float(reps.loc[(region, role), "added"])  # type: ignore[arg-type]
+        rows = {r: i for i, r in enumerate(d.regions)}
+        for region, role, added in plan.reps[["region", "role", "added"]].itertuples(index=False):
+            if region in rows and role in ROLES:
+                self.added[rows[region], ROLES.index(role)] += float(added)
 
 
 def _budget(d: ModelInputs, st: _State) -> Iterator[Record]:
@@ -154,12 +153,14 @@ def check_plan(
     plan: Plan,
     options: OptimizeOptions | None = None,
     response: Response = "model",
+    inputs: ModelInputs | None = None,
 ) -> pd.DataFrame:
     """``constraint, family, lhs, sense, rhs, residual`` for every constraint of the plan.
 
-    ``options`` must be those the plan was optimised with (budget override, locks, pieces).
+    ``options`` must be those the plan was optimised with (budget override, locks, pieces);
+    ``inputs``, when given, are ``build_inputs(scenario, options)`` already computed.
     """
-    d = build_inputs(scenario, options)
+    d = inputs if inputs is not None else build_inputs(scenario, options)
     st = _State(d, plan, response)
     records = [rec for check in CHECKS for rec in check(d, st)]
     frame = pd.DataFrame(records, columns=CHECK_COLUMNS[:-1])

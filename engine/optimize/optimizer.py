@@ -53,7 +53,7 @@ def result_of(m: PlanModel, sol: Solution, options: OptimizeOptions) -> Optimiza
         shadow_prices=shadow_prices(m, sol),
         duals_from=sol.duals_from,
         binding=binding(m, sol),
-        residuals=check_plan(d.scenario, plan, options),
+        residuals=check_plan(d.scenario, plan, options, inputs=d),
         segments=d.segments,
     )
 

@@ -26,7 +26,7 @@ tangent (outer) pieces, which differ by less than 0.07% (base: 0.05%); see
 ``tests/validation/test_optimize_segments.py``."""
 TAIL_WEIGHT = 0.25
 """Weight of the breakpoint density where spending no longer pays for itself."""
-_GRID = 2000
+_GRID = 600
 
 
 @dataclass(frozen=True)
@@ -75,20 +75,33 @@ def normalised(curve: ResponseCurve, x: np.ndarray) -> np.ndarray:
     return xa / (xa + 1.0)
 
 
+def _curvature(curve: ResponseCurve, x: np.ndarray) -> np.ndarray:
+    """``|g''(x)|`` for ``x > 0``."""
+    if curve.kind == "exponential":
+        return np.log(2.0) ** 2 * np.exp2(-x)
+    a = curve.shape
+    xa = np.power(x, a)
+    return (
+        np.abs(a * np.power(x, a - 2.0) * ((a - 1.0) * (1.0 + xa) - 2.0 * a * xa)) / (1.0 + xa) ** 3
+    )
+
+
 def _breakpoints(curve: ResponseCurve, hi: float, segments: int, useful: float) -> np.ndarray:
     """Normalised breakpoints on ``[0, hi]`` equidistributing ``sqrt(|g''|)``, weighted down by
     ``TAIL_WEIGHT`` beyond ``useful``."""
-    grid = np.concatenate([[0.0], np.geomspace(hi * 1e-7, hi, _GRID)])
-    slope = np.gradient(normalised(curve, grid), grid)
-    density = np.sqrt(np.abs(np.gradient(slope, grid)))
-    density[0] = density[1]
-    density *= np.where(grid <= useful, 1.0, TAIL_WEIGHT)
-    mass = np.concatenate([[0.0], np.cumsum(0.5 * (density[1:] + density[:-1]) * np.diff(grid))])
+    grid = np.geomspace(hi * 1e-7, hi, _GRID)
+    density = np.sqrt(_curvature(curve, grid)) * np.where(grid <= useful, 1.0, TAIL_WEIGHT)
+    steps = 0.5 * (density[1:] + density[:-1]) * np.diff(grid)
+    mass = np.concatenate([[0.0, density[0] * grid[0]], density[0] * grid[0] + np.cumsum(steps)])
+    grid = np.concatenate([[0.0], grid])
     if not mass[-1] > 0:
         return np.linspace(0.0, hi, segments + 1)
     points = np.interp(np.linspace(0.0, mass[-1], segments + 1), mass, grid)
     points[0], points[-1] = 0.0, hi
     return np.maximum.accumulate(points)
+
+
+_SLOPE_GRID = np.geomspace(1e-9, 1e6, 1500)
 
 
 def worthwhile(curve: ResponseCurve, potential: float, value: float) -> float:
@@ -99,9 +112,12 @@ def worthwhile(curve: ResponseCurve, potential: float, value: float) -> float:
         return float("inf") if value > 0 else 0.0
     scale = potential * curve.half_saturation
     target = scale / (potential * curve.max_leads * value)
-    grid = np.geomspace(1e-9, 1e6, 4000)
-    below = np.flatnonzero(_slope(curve, grid) <= target)
-    return float(grid[below[0]] * scale) if len(below) else float("inf")
+    if curve.kind == "exponential":
+        return float(max(0.0, np.log2(np.log(2.0) / target)) * scale)
+    slope = _slope(curve, _SLOPE_GRID)  # decreasing in x
+    if target <= slope[-1]:
+        return float("inf")
+    return float(np.interp(-target, -slope, _SLOPE_GRID) * scale)
 
 
 def pieces(

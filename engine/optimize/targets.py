@@ -12,9 +12,10 @@ revenue expected to close in each (the funnel's lag, promotions, competitor shoc
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from engine.optimize.inputs import ModelInputs
 from engine.optimize.outcome import line_revenue_variance, weekly_line_revenue
@@ -28,7 +29,7 @@ def quarter_targets(d: ModelInputs, rates: np.ndarray) -> tuple[np.ndarray, np.n
     rule = d.scenario.policy.target
     if rule.rule == "stretch":
         return rule.stretch * expected, weekly
-    z = float(norm.ppf(rule.percentile / 100.0))
+    z = NormalDist().inv_cdf(rule.percentile / 100.0)
     return np.maximum(0.0, expected + z * np.sqrt(line_revenue_variance(d, rates))), weekly
 
 

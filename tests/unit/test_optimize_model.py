@@ -9,6 +9,7 @@ one hire (productive at once, ¥500). A lead earns 0.5 x (100 - 40) = ¥30 of gr
 from __future__ import annotations
 
 import copy
+import math
 from typing import Any
 
 import highspy
@@ -23,7 +24,7 @@ from engine.optimize.cbc import map_pulp_status
 from engine.optimize.highs import map_status
 from engine.optimize.inputs import close_share
 from engine.optimize.response import pieces, tangent_pieces
-from engine.schema import ResponseCurve
+from engine.schema import ResponseCurve, TargetRule
 from tests.conftest import SCENARIOS
 
 ROLE = {"hours_per_week": 10, "cost": 500}
@@ -219,3 +220,23 @@ def test_check_plan_sees_a_plan_that_overspends() -> None:
     residuals = check_plan(s, bad, response="exact").set_index("constraint").residual
     assert residuals["budget"] == pytest.approx((3000 - 2000) / 3000)
     assert residuals["rep_capacity[r1,telesales]"] > 0
+
+
+@pytest.mark.parametrize("percentile", [50.0, 90.0])
+def test_percentile_targets_use_the_compound_poisson_normal_approximation(
+    percentile: float,
+) -> None:
+    # tiny: 180 won orders of one unit at 100 in the quarter; each order an independent event,
+    # so revenue ~ Normal(18000, 180 x 100**2)
+    from statistics import NormalDist
+
+    s = load_scenario(SCENARIOS / "tiny.yaml")
+    rule = TargetRule(rule="percentile", percentile=percentile)
+    s = s.model_copy(update={"policy": s.policy.model_copy(update={"target": rule})})
+    targets = optimize(s).plan.targets
+    z = NormalDist().inv_cdf(percentile / 100)
+    assert targets.target.sum() == pytest.approx(18000 + z * math.sqrt(180 * 100**2), rel=1e-9)
+    # the last week gets nothing: a deal takes 7 days and the week-13 arrivals close after it
+    by_week = targets.set_index("week").target
+    assert by_week[1] == pytest.approx(0.0, abs=1e-9)
+    assert by_week[2] == pytest.approx(by_week[13], rel=1e-9)
