@@ -23,7 +23,7 @@ DEFAULT_SEGMENTS = 24
 """Pieces per curve when neither the options nor the scenario choose. On every bundled
 scenario the exact concave optimum lies between the plan's objective and the objective on the
 tangent (outer) pieces, which differ by less than 0.07% (base: 0.05%); see
-``tests/validation/test_optimize_segments.py``."""
+``tests/validation/test_optimize_scenarios.py``."""
 TAIL_WEIGHT = 0.25
 """Weight of the breakpoint density where spending no longer pays for itself."""
 _GRID = 600
