@@ -59,13 +59,18 @@ def month_view(result: OptimizationResult, scenario: Scenario) -> pd.DataFrame:
 
 
 def top_shadow_prices(shadow: pd.DataFrame, count: int = TOP_SHADOW) -> pd.DataFrame:
-    """The largest shadow price of each family first (zero ones too: a budget worth nothing
-    more is news), then the next largest, ``count`` in all."""
-    firsts = shadow.drop_duplicates("family")
-    rest = shadow.drop(firsts.index)
-    rest = rest[rest.value != 0]
-    top = pd.concat([firsts, rest]).head(count)
+    """The non-zero shadow prices, the largest of each family first, then the next largest,
+    ``count`` in all."""
+    priced = shadow[shadow.value != 0]
+    firsts = priced.drop_duplicates("family")
+    top = pd.concat([firsts, priced.drop(firsts.index)]).head(count)
     return top.loc[top.value.abs().sort_values(ascending=False, kind="stable").index]
+
+
+def unpriced_families(shadow: pd.DataFrame) -> list[str]:
+    """Families none of whose constraints is worth anything at the margin."""
+    priced = set(shadow.family[shadow.value != 0])
+    return [f for f in dict.fromkeys(shadow.family) if f not in priced]
 
 
 def render_result(result: OptimizationResult, scenario: Scenario) -> str:
@@ -81,7 +86,10 @@ def render_result(result: OptimizationResult, scenario: Scenario) -> str:
         render_table(
             top.rename(columns={"meaning": "what one more unit is worth"}),
             f"Top shadow prices (from {result.duals_from})",
-        ),
+        )
+        + "worth nothing more at the margin: "
+        + (", ".join(unpriced_families(result.shadow_prices)) or "-")
+        + "\n",
         f"{len(result.binding)} binding constraints: "
         + ", ".join(result.binding.constraint.head(8))
         + (" ..." if len(result.binding) > 8 else ""),

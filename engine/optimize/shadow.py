@@ -46,7 +46,8 @@ def row_revenue(m: PlanModel, sol: Solution, row: Row) -> float:
 
 
 def _signed(currency: str) -> Callable[[float], str]:
-    return lambda v: f"{'-' if v < 0 else ''}{currency}{abs(v):,.0f}"
+    """Money with its sign; cents below 100."""
+    return lambda v: f"{'-' if v < 0 else ''}{currency}{abs(v):,.{2 if abs(v) < 100 else 0}f}"
 
 
 def _phrase(m: PlanModel, sol: Solution, row: Row, dual: float) -> tuple[float, str, str]:
@@ -93,7 +94,7 @@ def _phrase(m: PlanModel, sol: Solution, row: Row, dual: float) -> tuple[float, 
         "region_max": ("per unit of spend", f"raising the maximum spend in {k0}"),
     }
     unit, subject = units.get(row.family, ("per unit", row.name))
-    verb = "by one unit " if row.family.endswith(("_min", "_max")) else ""
+    verb = f"by {d.scenario.currency}1 " if row.family.endswith(("_min", "_max")) else ""
     return dual, unit, f"{subject} {verb}changes {goal} by {worth(dual)}"
 
 
