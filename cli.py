@@ -80,7 +80,7 @@ def validate(scenarios: tuple[str, ...], fmt: str) -> None:
         sys.exit(EXIT_BAD_INPUT)
 
 
-@main.command()
+@main.command("optimize")
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @format_option
 @click.option("--out", type=click.Path(file_okay=False), help="Write plan.json and CSVs here.")
@@ -88,7 +88,7 @@ def validate(scenarios: tuple[str, ...], fmt: str) -> None:
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Seconds.")
 @click.option("--relax-reps", is_flag=True, help="Allow fractional hires (the LP relaxation).")
 @click.option("--export-mps", type=click.Path(dir_okay=False), help="Write the model as MPS.")
-def optimize(
+def optimize_command(
     scenario: str,
     fmt: str,
     out: str | None,
