@@ -23,12 +23,12 @@ def _source_rate(s: Scenario, region: int, channel: str, spend: float) -> float:
     return c.response.leads_per_week(spend, r.potential, s.horizon.weeks)
 
 
-def _funnel_events(s: Scenario, channel: str, leads: int, week: int, rng: np.random.Generator
-                   ) -> tuple[np.ndarray, np.ndarray, float]:
+def _funnel_events(s: Scenario, channel: str, leads: int, week: int, rng: np.random.Generator,
+                   region: str | None = None) -> tuple[np.ndarray, np.ndarray, float]:
     """Counts of leads reaching each stage, and the wins, split by the day they happen; returns
     (reach counts per stage, days each stage is entered, wins) for leads of one week."""
     seg = ec.lead_segments(s)
-    conv = ec.stage_conversions(s, channel)
+    conv = ec.stage_conversions(s, channel, region)
     split = rng.multinomial(leads, seg.share / seg.share.sum())
     reach = np.zeros(conv.shape[1] + 1)
     for g, n in enumerate(split):
@@ -60,7 +60,7 @@ def synthetic_actuals(s: Scenario, plan: Plan, weeks: int, rng: np.random.Genera
                 leads = int(rng.poisson(_source_rate(s, i, channel, spend) * factor[w - 1]))
                 recs.append(dict(week=w, region=r.id, channel=channel, metric="leads",
                                  value=leads))
-                reach, days, _ = _funnel_events(s, channel, leads, w, rng)
+                reach, days, _ = _funnel_events(s, channel, leads, w, rng, r.id)
                 for k, stage in enumerate(stages):
                     _add(events, stage, days[k], reach[k], weeks)
                     ends = days[k] + s.funnel.stages[k].duration.expected

@@ -38,7 +38,7 @@ from engine.actuals.evidence import (
 )
 from engine.actuals.format import REPEAT
 from engine.actuals.table import Actuals
-from engine.schema import Scenario
+from engine.schema import CompetitorShock, Scenario
 
 BELIEF_COLUMNS = [
     "parameter", "scope", "family", "prior", "posterior", "low", "high",
@@ -118,17 +118,27 @@ def _gamma_row(name: str, scope: str, value: float, leads: float, expected: floa
 
 
 def conversion_beliefs(a: Actuals, s: Scenario, o: BeliefOptions) -> list[list[Any]]:
-    """Stage conversions pooled (applied) and per region (reported)."""
+    """Stage conversions pooled (applied) and per region x stage (reported); then each region's
+    conversion multiplier (applied): its leads that moved on against what the pooled estimates
+    expect of them, as a gamma-Poisson multiplier of the region's current one."""
     counts = conversion_counts(a, s)
-    rows = []
+    rows, pooled = [], {}
     for st in s.funnel.stages:
         mine = counts[counts.stage == st.id]
         name = f"funnel.stages[{st.id}].conversion"
-        rows.append(_beta_row(name, "all", st.conversion, mine.moved_on.sum(),
-                              mine.exposure.sum(), o, applied=mine.exposure.sum() > 0))
+        row = _beta_row(name, "all", st.conversion, mine.moved_on.sum(), mine.exposure.sum(), o,
+                        applied=mine.exposure.sum() > 0)
+        rows.append(row)
+        pooled[st.id] = float(row[4])
         for region, part in mine.groupby("region", sort=False):
             rows.append(_beta_row(name, str(region), st.conversion, part.moved_on.sum(),
                                   part.exposure.sum(), o, applied=False))
+    for r in s.regions:
+        mine = counts[counts.region == r.id]
+        expected = float((mine.stage.map(pooled) * mine.exposure).sum())
+        rows.append(_gamma_row(f"regions[{r.id}].conversion_multiplier", r.id,
+                               r.conversion_multiplier, float(mine.moved_on.sum()), expected,
+                               o, expected > 0))
     return rows
 
 
@@ -150,7 +160,12 @@ def lead_beliefs(a: Actuals, s: Scenario, o: BeliefOptions) -> list[list[Any]]:
         rows.append(_gamma_row(f"regions[{r.id}].organic_leads", r.id, r.organic_leads,
                                mine.leads.sum(), mine.expected.sum(), o,
                                mine.expected.sum() > 0))
-    pairs = counts[counts.channel != ec.ORGANIC]
+    totals = counts[counts.channel == ""]
+    for region, leads, expected in zip(totals.region, totals.leads, totals.expected,
+                                       strict=True):
+        rows.append(_gamma_row(f"regions[{region}].lead_rate", str(region), 1.0, float(leads),
+                               float(expected), o, float(expected) > 0))
+    pairs = counts[(counts.channel != ec.ORGANIC) & (counts.channel != "")]
     for region, channel, leads, expected in zip(pairs.region, pairs.channel, pairs.leads,
                                                 pairs.expected, strict=True):
         rows.append(_gamma_row("lead multiplier", f"{region}/{channel}", 1.0, float(leads),
@@ -201,26 +216,53 @@ def _updated_customers(s: Scenario, table: pd.DataFrame) -> list[Any]:
     return out
 
 
-def apply_beliefs(s: Scenario, table: pd.DataFrame) -> Scenario:
+def _updated_regions(s: Scenario, table: pd.DataFrame) -> list[Any]:
+    out = []
+    for r in s.regions:
+        update = {}
+        for field in ("organic_leads", "conversion_multiplier"):
+            value = _posterior(table, f"regions[{r.id}].{field}", r.id)
+            if value is not None:
+                update[field] = value
+        out.append(r.model_copy(update=update) if update else r)
+    return out
+
+
+def _lead_rate_shocks(s: Scenario, table: pd.DataFrame, from_week: int) -> list[Any]:
+    """The scenario's demand shocks plus one per region whose lead rate was updated from
+    regional totals (the scenario has no per-region lead-rate field; a demand multiplier from
+    ``from_week`` to the quarter's end carries it)."""
+    shocks = list(s.pricing.competitor_shocks)
+    weeks = list(range(max(1, from_week), s.horizon.weeks + 1))
+    for r in s.regions:
+        value = _posterior(table, f"regions[{r.id}].lead_rate", r.id)
+        if value is not None and weeks:
+            shocks.append(CompetitorShock(
+                weeks=weeks, demand_multiplier=max(value, 1e-6), regions=[r.id],
+                description=f"lead rate recalibrated from actuals (x{value:.3g})"))
+    return shocks
+
+
+def apply_beliefs(s: Scenario, table: pd.DataFrame, from_week: int = 1) -> Scenario:
     """A copy of ``s`` with every applied belief's posterior mean written in (``s`` is left as
-    it is)."""
+    it is); regional lead-rate multipliers apply from ``from_week`` on."""
     stages = []
     for st in s.funnel.stages:
         value = _posterior(table, f"funnel.stages[{st.id}].conversion")
         stages.append(st if value is None else st.model_copy(update={"conversion": value}))
-    regions = []
-    for r in s.regions:
-        value = _posterior(table, f"regions[{r.id}].organic_leads", r.id)
-        regions.append(r if value is None else r.model_copy(update={"organic_leads": value}))
+    pricing = s.pricing.model_copy(
+        update={"competitor_shocks": _lead_rate_shocks(s, table, from_week)})
     return s.model_copy(update={
         "funnel": s.funnel.model_copy(update={"stages": stages}),
         "channels": _updated_channels(s, table),
-        "regions": regions,
+        "regions": _updated_regions(s, table),
         "customers": _updated_customers(s, table),
+        "pricing": pricing,
     })
 
 
-def update_beliefs(a: Actuals, s: Scenario, options: BeliefOptions | None = None) -> Beliefs:
+def update_beliefs(a: Actuals, s: Scenario, options: BeliefOptions | None = None,
+                   from_week: int = 1) -> Beliefs:
     """Update ``s``'s conversions, lead rates and repurchase rate with the actuals ``a``.
 
     Returns
@@ -231,4 +273,4 @@ def update_beliefs(a: Actuals, s: Scenario, options: BeliefOptions | None = None
     o = options or BeliefOptions()
     rows = conversion_beliefs(a, s, o) + lead_beliefs(a, s, o) + repeat_beliefs(a, s, o)
     table = pd.DataFrame(rows, columns=BELIEF_COLUMNS).astype({"applied": bool})
-    return Beliefs(table, apply_beliefs(s, table), o)
+    return Beliefs(table, apply_beliefs(s, table, from_week), o)

@@ -24,20 +24,35 @@ from engine.actuals.table import Actuals
 from engine.schema import Scenario
 from engine.schema.common import Distribution
 
+ENTRY_POINTS = 28
+"""Points per week at which the survival of a stage is averaged (entries spread over the week)."""
 COUNT_COLUMNS = ["region", "channel", "stage", "moved_on", "resolved", "exposure"]
 LEAD_COLUMNS = ["region", "channel", "leads", "expected", "reported"]
 
 
-def stage_lift(s: Scenario, channel: str) -> np.ndarray:
-    """Observed conversion per stage over the base conversion, for leads of ``channel``
-    (channel quality on the first stage, segment multipliers weighted by who reaches it)."""
+def stage_lift(s: Scenario, channel: str, region: str | None = None) -> np.ndarray:
+    """Observed conversion per stage over the base conversion, for leads of ``channel`` in
+    ``region``: channel quality on the first stage, the region's multiplier, and the segments'
+    multipliers weighted by who reaches the stage."""
     seg = ec.lead_segments(s)
-    conv = ec.stage_conversions(s, channel)
+    conv = ec.stage_conversions(s, channel, region)
     reach = np.cumprod(np.hstack([np.ones((conv.shape[0], 1)), conv[:, :-1]]), axis=1)
     weight = seg.share[:, None] * reach
     observed = (weight * conv).sum(axis=0) / np.maximum(weight.sum(axis=0), 1e-12)
     base = np.array([st.conversion for st in s.funnel.stages])
     return np.divide(observed, base, out=np.ones_like(base), where=base > 0)
+
+
+def region_lift(s: Scenario, region: str, leads: dict[str, float]) -> np.ndarray:
+    """``stage_lift`` of a region's leads of all sources together, the sources weighted by
+    ``leads`` (expected leads by channel id) and by how many of them reach each stage."""
+    num = np.zeros(len(s.funnel.stages))
+    den = np.zeros(len(s.funnel.stages))
+    for channel, n in leads.items():
+        reach = ec.stage_reach(s, channel, region)
+        num += n * reach * stage_lift(s, channel, region)
+        den += n * reach
+    return np.divide(num, den, out=np.ones_like(num), where=den > 0)
 
 
 def still_in_stage(dist: Distribution, days: np.ndarray) -> np.ndarray:
@@ -65,7 +80,7 @@ def stage_order(a: Actuals, s: Scenario | None) -> list[str]:
     return [str(k) for k in a.total("entered", ["stage"]).sort_values(ascending=False).index]
 
 
-def _open_leads(a: Actuals, s: Scenario | None) -> pd.Series:
+def open_leads(a: Actuals, s: Scenario | None) -> pd.Series:
     """Leads in each stage at the as-of week: the ``open`` snapshot when the actuals carry
     it, else (with a scenario) the entries not yet through the stage's mean duration."""
     keys = ["region", "channel", "stage"]
@@ -73,14 +88,20 @@ def _open_leads(a: Actuals, s: Scenario | None) -> pd.Series:
         return a.at_week("open", a.as_of_week, keys)
     entered = a.rows("entered")
     dist = {st.id: st.duration for st in s.funnel.stages}
-    days = ec.DAYS_PER_WEEK * (a.as_of_week - entered.week.to_numpy() + 0.5)
-    stay = np.array([float(still_in_stage(dist[st], np.array([d]))[0])
-                     for st, d in zip(entered.stage, days, strict=True)])
+    # entries spread evenly over their week: average the survival over the week's days
+    within = (np.arange(ENTRY_POINTS) + 0.5) / ENTRY_POINTS * ec.DAYS_PER_WEEK
+    stay_of = {
+        (st, w): float(still_in_stage(dist[st], ec.DAYS_PER_WEEK * (a.as_of_week - w + 1)
+                                      - within).mean())
+        for st, w in set(zip(entered.stage, entered.week, strict=True))
+    }
+    stay = np.array([stay_of[(st, w)]
+                     for st, w in zip(entered.stage, entered.week, strict=True)])
     return (entered.assign(value=entered.value.to_numpy() * stay)
             .groupby(keys, sort=False).value.sum())
 
 
-def _counts(series: pd.Series) -> dict[tuple[str, ...], float]:
+def counts_of(series: pd.Series) -> dict[tuple[str, ...], float]:
     """A grouped sum as ``{key tuple: value}``."""
     out: dict[tuple[str, ...], float] = {}
     for key, value in series.items():
@@ -89,18 +110,27 @@ def _counts(series: pd.Series) -> dict[tuple[str, ...], float]:
     return out
 
 
+def _lift(s: Scenario, region: str, channel: str,
+          weights: dict[tuple[str, str], float]) -> np.ndarray:
+    if channel:
+        return stage_lift(s, channel, region)
+    mine = {c: w for (r, c), w in weights.items() if r == region}
+    return region_lift(s, region, mine)
+
+
 def conversion_counts(a: Actuals, s: Scenario | None) -> pd.DataFrame:
     """``region, channel, stage, moved_on, resolved, exposure`` over the weeks covered
     (without a scenario the lift is 1, so ``exposure`` is ``resolved``)."""
     keys = ["region", "channel", "stage"]
-    entered = _counts(a.total("entered", keys)) if a.has("entered") else {}
-    open_now = _counts(_open_leads(a, s))
+    entered = counts_of(a.total("entered", keys)) if a.has("entered") else {}
+    open_now = counts_of(open_leads(a, s))
     cold_rows = a.rows("cold")
-    cold = _counts(cold_rows[cold_rows.stage != ""].groupby(keys, sort=False).value.sum())
+    cold = counts_of(cold_rows[cold_rows.stage != ""].groupby(keys, sort=False).value.sum())
     win_rows = a.rows("wins")
     win_rows = win_rows[win_rows.channel != REPEAT]
-    wins = _counts(win_rows.groupby(["region", "channel"], sort=False).value.sum())
+    wins = counts_of(win_rows.groupby(["region", "channel"], sort=False).value.sum())
     stages = stage_order(a, s)
+    weights = expected_leads(a, s) if s is not None else {}
     rows = []
     for (region, channel, stage), n in entered.items():
         k = stages.index(stage)
@@ -108,7 +138,7 @@ def conversion_counts(a: Actuals, s: Scenario | None) -> pd.DataFrame:
                        - cold.get((region, channel, stage), 0.0))
         moved = wins.get((region, channel), 0.0) if k == len(stages) - 1 else \
             entered.get((region, channel, stages[k + 1]), 0.0)
-        lift = 1.0 if s is None else float(stage_lift(s, channel)[k])
+        lift = 1.0 if s is None else float(_lift(s, region, channel, weights)[k])
         rows.append([region, channel, stage, moved, resolved, resolved * lift])
     return pd.DataFrame(rows, columns=COUNT_COLUMNS)
 
@@ -123,22 +153,37 @@ def _curve_leads(s: Scenario, region: str, channel: str, weekly_spend: float) ->
     return c.response.leads_per_week(weekly_spend * weeks, r.potential, weeks)
 
 
-def lead_counts(a: Actuals, s: Scenario) -> pd.DataFrame:
-    """``region, channel, leads, expected, reported`` over weeks ``1 .. as_of_week``, for every
-    region x source (channels and ``organic``); ``reported``: the actuals carry its leads."""
+def expected_leads(a: Actuals, s: Scenario) -> dict[tuple[str, str], float]:
+    """Leads each region x source should have brought in weeks ``1 .. as_of_week`` from the
+    spend actually made (response curve at the week's spend pace, times the demand factor)."""
     spend = a.total("spend", ["region", "channel", "week"])
-    leads = a.total("leads", ["region", "channel"])
-    rows = []
+    out = {}
     for r in s.regions:
         for channel in [*(c.id for c in s.channels), ec.ORGANIC]:
             factor = ec.demand_factor(s, r.id, channel)
-            expected = sum(
+            out[(r.id, channel)] = float(sum(
                 _curve_leads(s, r.id, channel, float(spend.get((r.id, channel, w), 0.0)))
                 * factor[w - 1]
-                for w in range(1, a.as_of_week + 1)
-            )
+                for w in range(1, a.as_of_week + 1)))
+    return out
+
+
+def lead_counts(a: Actuals, s: Scenario) -> pd.DataFrame:
+    """``region, channel, leads, expected, reported`` over weeks ``1 .. as_of_week``: per
+    region x source (channels and ``organic``), or one row with a blank channel for a region
+    whose actuals give its leads as a total; ``reported``: the actuals carry those leads."""
+    expected = expected_leads(a, s)
+    leads = counts_of(a.total("leads", ["region", "channel"])) if a.has("leads") else {}
+    rows = []
+    for r in s.regions:
+        if (r.id, "") in leads:
+            total = sum(v for (region, _), v in expected.items() if region == r.id)
+            rows.append([r.id, "", leads[(r.id, "")], total, True])
+            continue
+        for channel in [*(c.id for c in s.channels), ec.ORGANIC]:
             count = leads.get((r.id, channel))
-            rows.append([r.id, channel, float(count or 0.0), expected, count is not None])
+            rows.append([r.id, channel, count or 0.0, expected[(r.id, channel)],
+                         count is not None])
     return pd.DataFrame(rows, columns=LEAD_COLUMNS)
 
 

@@ -8,30 +8,36 @@ An actuals file is a CSV (or the first sheet of an ``.xlsx`` workbook) with the 
 are filled and the others left blank. Row numbers in error messages are the file's line (CSV)
 or sheet row (Excel), the header being row 1.
 
-========== ====================================== =============================================
-metric     keys (required; [optional])            value
-========== ====================================== =============================================
-spend      region, channel                        marketing money spent in the week
-leads      region, channel                        leads that arrived in the week (``channel``
+============ ==================================== ==========================================
+metric       keys (required; [optional])          value
+============ ==================================== ==========================================
+spend        region, channel                      marketing money spent in the week
+leads        region, [channel]                    leads that arrived in the week (``channel``
                                                   may be ``organic``)
-entered    region, channel, stage                 leads that reached the stage in the week
+entered      region, [channel], stage             leads that reached the stage in the week
                                                   (counting those that then went cold)
-open       region, channel, stage                 leads in the stage at the end of the week
-                                                  (pipeline snapshot; needed at the as-of week)
-cold       region, channel, [stage]               leads that went cold waiting for a rep (in
+open         region, [channel], stage             leads in the stage at the end of the week
+                                                  (pipeline snapshot; used at the as-of week)
+cold         region, [channel], [stage]           leads that went cold waiting for a rep (in
                                                   the stage given)
-wins       region, channel, [product | line]      deals won in the week (orders); ``channel``
+wins         region, [channel], [product | line]  deals won in the week (orders); ``channel``
                                                   ``repeat`` for orders of existing customers
-revenue    region, channel, [product | line]      money booked in the week
-units      region, channel, product               units sold in the week
-cash       region                                 cash collected in the week (money)
-receivables region                                unpaid invoices at the end of the week (money)
-on_hand    product                                units in stock at the end of the week
-backorders product, [region]                      units won but not shipped, end of the week
-ordered    product                                units ordered from suppliers in the week
-received   product                                units delivered by suppliers in the week
-target     region, line                           revenue target of the week (money)
-========== ====================================== =============================================
+revenue      region, [channel], [product | line]  money booked in the week
+gross_profit region, [channel], [product | line]  revenue less the cost of the units (money)
+units        region, [channel], product           units sold in the week
+cash         region                               cash collected in the week (money)
+receivables  region                               unpaid invoices at the end of the week (money)
+on_hand      product                              units in stock at the end of the week
+backorders   product, [region]                    units won but not shipped, end of the week
+ordered      product                              units ordered from suppliers in the week
+received     product                              units delivered by suppliers in the week
+target       region, line                         revenue target of the week (money)
+============ ==================================== ==========================================
+
+A blank ``channel`` on a funnel or sales row means the region's total over all its sources (when
+only regional figures are known; blank-channel ``wins`` are then deals won from leads, and repeat
+orders still go on ``repeat`` rows); a region must give each metric either always with a
+channel or always without one.
 
 Counts (``leads``, ``entered``, ``open``, ``cold``, ``wins``) are whole numbers; every value is
 finite and >= 0. A ``product`` fills in its ``line``; a row may give a ``line`` alone when only
@@ -74,19 +80,21 @@ class MetricSpec:
 
 METRICS: dict[str, MetricSpec] = {
     "spend": MetricSpec(("region", "channel"), meaning="marketing money spent in the week"),
-    "leads": MetricSpec(("region", "channel"), count=True, channels="sources",
+    "leads": MetricSpec(("region",), ("channel",), count=True, channels="sources",
                         meaning="leads that arrived in the week"),
-    "entered": MetricSpec(("region", "channel", "stage"), count=True, channels="sources",
+    "entered": MetricSpec(("region", "stage"), ("channel",), count=True, channels="sources",
                           meaning="leads that reached the stage in the week (incl. gone cold)"),
-    "open": MetricSpec(("region", "channel", "stage"), count=True, snapshot=True,
+    "open": MetricSpec(("region", "stage"), ("channel",), count=True, snapshot=True,
                        channels="sources", meaning="leads in the stage at the end of the week"),
-    "cold": MetricSpec(("region", "channel"), ("stage",), count=True, channels="sources",
+    "cold": MetricSpec(("region",), ("channel", "stage"), count=True, channels="sources",
                        meaning="leads that went cold waiting for a rep"),
-    "wins": MetricSpec(("region", "channel"), ("product", "line"), count=True, channels="sales",
+    "wins": MetricSpec(("region",), ("channel", "product", "line"), count=True, channels="sales",
                        meaning="deals won (orders) in the week"),
-    "revenue": MetricSpec(("region", "channel"), ("product", "line"), channels="sales",
+    "revenue": MetricSpec(("region",), ("channel", "product", "line"), channels="sales",
                           meaning="money booked in the week"),
-    "units": MetricSpec(("region", "channel", "product"), channels="sales",
+    "gross_profit": MetricSpec(("region",), ("channel", "product", "line"), channels="sales",
+                               meaning="revenue less the cost of the units"),
+    "units": MetricSpec(("region", "product"), ("channel",), channels="sales",
                         meaning="units sold in the week"),
     "cash": MetricSpec(("region",), meaning="cash collected in the week"),
     "receivables": MetricSpec(("region",), snapshot=True,
@@ -107,7 +115,6 @@ def format_reference() -> str:
     lines = []
     for name, spec in METRICS.items():
         keys = ", ".join(spec.required)
-        if spec.optional:
-            keys += ", [" + " | ".join(spec.optional) + "]"
+        keys += "".join(f", [{k}]" for k in spec.optional)
         lines.append(f"{name:<12} {keys:<36} {spec.meaning}")
     return "\n".join(lines)

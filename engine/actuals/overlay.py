@@ -38,14 +38,27 @@ def overlay_document(beliefs: Beliefs, extends: str) -> dict[str, Any]:
                              "response": {field: _sig(getattr(c.response, field))}})
     if channels:
         doc["channels"] = channels
-    regions = [{"id": r.id, "organic_leads": _sig(r.organic_leads)} for r in s.regions
-               if f"regions[{r.id}].organic_leads" in params]
+    regions = [_region(r, params) for r in s.regions]
+    regions = [r for r in regions if len(r) > 1]
     if regions:
         doc["regions"] = regions
+    if any(p.endswith("].lead_rate") for p in params):
+        doc["pricing"] = {"competitor_shocks": [
+            {k: (_sig(v) if isinstance(v, float) else v)
+             for k, v in shock.model_dump().items()}
+            for shock in s.pricing.competitor_shocks]}
     if "customers.repurchase (pooled)" in params:
         doc["customers"] = [_customer(g) for g in s.customers
                             if g.kind in ("existing", "key_account", "dormant")]
     return doc
+
+
+def _region(r: Any, params: set[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": r.id}
+    for field in ("organic_leads", "conversion_multiplier"):
+        if f"regions[{r.id}].{field}" in params:
+            out[field] = _sig(getattr(r, field))
+    return out
 
 
 def _customer(g: Any) -> dict[str, Any]:

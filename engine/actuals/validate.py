@@ -141,6 +141,21 @@ def _duplicates(frame: pd.DataFrame) -> list[Problem]:
     ]
 
 
+def _mixed_channels(frame: pd.DataFrame) -> list[Problem]:
+    """A region gives a metric either per channel or as its total, never both."""
+    out = []
+    optional = [m for m, spec in METRICS.items() if "channel" in spec.optional]
+    rows = frame[frame.metric.isin(optional) & (frame.channel != REPEAT)]
+    for (metric, region), group in rows.groupby(["metric", "region"], sort=False):
+        blank = group.channel == ""
+        if blank.any() and not blank.all():
+            first = int(group[blank].row.min())
+            out.append(Problem(f"row {first}: channel",
+                               f"{region} gives {metric} both per channel and as a total "
+                               "without one", has_value=False))
+    return out
+
+
 def _cumulative(frame: pd.DataFrame, metric: str, stage: str = "") -> pd.DataFrame:
     rows = frame[(frame.metric == metric) & (frame.channel != REPEAT)]
     if stage:
@@ -230,7 +245,7 @@ def validate_rows(
     if problems:
         raise ScenarioError(source, _cap(problems))
     frame = _typed(text, scenario)
-    problems = _duplicates(frame) + _funnel_order(frame, scenario)
+    problems = _duplicates(frame) + _mixed_channels(frame) + _funnel_order(frame, scenario)
     if problems:
         raise ScenarioError(source, _cap(problems))
     last = as_of_week if as_of_week is not None else int(frame.week.max() if len(frame) else 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -91,3 +92,37 @@ def test_base_beliefs_cover_every_stage_channel_and_region():
     regional = b.table[(b.table.parameter == "funnel.stages[demo].conversion")
                        & (b.table.scope != "all")]
     assert len(regional) == 13 and not regional.applied.any()
+
+
+def regional_totals(frame):
+    """The same actuals with the funnel given per region only (channels summed)."""
+    funnel = frame.metric.isin(["leads", "entered", "open", "wins", "revenue", "units"])
+    marketing = funnel & (frame.channel != "repeat")
+    keys = ["week", "region", "stage", "product", "line", "metric"]
+    summed = frame[marketing].groupby(keys, as_index=False).value.sum().assign(channel="")
+    return pd.concat([frame[~marketing], summed], ignore_index=True)
+
+
+def test_regional_totals_update_region_multipliers():
+    base = load_scenario(BASE)
+    slow = {"shanghai", "wuhan"}
+    truth = base.model_copy(update={"regions": [
+        r.model_copy(update={"conversion_multiplier": 0.8}) if r.id in slow else r
+        for r in base.regions]})
+    frame = regional_totals(synthetic_actuals(truth, even_plan(base), 6,
+                                              np.random.default_rng(8)))
+    b = update_beliefs(actuals(frame, 6), base, BeliefOptions(prior_strength=10), from_week=7)
+    t = b.table
+    mult = t[t.parameter.str.endswith("conversion_multiplier")].set_index("scope")
+    for region in slow:
+        assert mult.loc[region, "high"] < 0.9
+        assert mult.loc[region, "low"] > 0.7
+    others = mult.drop(index=list(slow))
+    assert (others.low < 1.06).all() and (others.high > 0.97).all()
+    assert {r.id: r.conversion_multiplier for r in b.scenario.regions}["wuhan"] == \
+        pytest.approx(mult.loc["wuhan", "posterior"])
+    rates = t[t.parameter.str.endswith("lead_rate")]
+    assert len(rates) == 13 and rates.applied.all()
+    added = b.scenario.pricing.competitor_shocks[len(base.pricing.competitor_shocks):]
+    assert len(added) == 13
+    assert all(shock.weeks == list(range(7, 14)) for shock in added)

@@ -68,7 +68,7 @@ def test_rows_name_each_problem(tmp_path, tiny):
         "14,solo,direct,,,,spend,1",
         "1,solo,direct,,,,sales,1",
         "1,solo,direct,close,,,spend,1",
-        "1,solo,,,,,leads,1",
+        "1,solo,direct,,,,entered,1",
         "x,solo,direct,,,,spend,1",
         "1,solo,direct,,,,spend,lots",
         "1,solo,direct,,,premium,revenue,1",
@@ -82,11 +82,11 @@ def test_rows_name_each_problem(tmp_path, tiny):
         f"{tmp_path}/actuals.csv: row 7: leads: must be a whole number (got '2.5')",
         f"{tmp_path}/actuals.csv: row 8: week: is beyond the quarter's 13 weeks (got '14')",
         f"{tmp_path}/actuals.csv: row 9: metric: unknown metric; one of spend, leads, entered, "
-        "open, cold, wins, revenue, units, cash, receivables, on_hand, backorders, ordered, "
-        "received, target (got 'sales')",
+        "open, cold, wins, revenue, gross_profit, units, cash, receivables, on_hand, "
+        "backorders, ordered, received, target (got 'sales')",
         f"{tmp_path}/actuals.csv: row 10: stage: is not used by metric spend; leave it blank "
         "(got 'close')",
-        f"{tmp_path}/actuals.csv: row 11: channel: is required by metric leads",
+        f"{tmp_path}/actuals.csv: row 11: stage: is required by metric entered",
         f"{tmp_path}/actuals.csv: row 12: week: must be a whole number of weeks (got 'x')",
         f"{tmp_path}/actuals.csv: row 13: spend: must be a finite number (got 'lots')",
         f"{tmp_path}/actuals.csv: row 14: line: unknown line (got 'premium')",
@@ -134,6 +134,14 @@ def test_a_product_fixes_its_line(tmp_path):
     assert problems(write(tmp_path, lines), load_scenario(BASE)) == [
         f"{tmp_path}/actuals.csv: row 2: line: product refill is in line essentials "
         "(got 'smart')",
+    ]
+
+
+def test_a_region_gives_a_metric_per_channel_or_as_a_total(tmp_path, tiny):
+    lines = ["1,solo,direct,,,,leads,10", "2,solo,,,,,leads,10", "2,solo,,close,,,entered,3"]
+    assert problems(write(tmp_path, lines), tiny) == [
+        f"{tmp_path}/actuals.csv: row 3: channel: solo gives leads both per channel and as a "
+        "total without one",
     ]
 
 
