@@ -240,3 +240,20 @@ def test_percentile_targets_use_the_compound_poisson_normal_approximation(
     by_week = targets.set_index("week").target
     assert by_week[1] == pytest.approx(0.0, abs=1e-9)
     assert by_week[2] == pytest.approx(by_week[13], rel=1e-9)
+
+
+def test_a_solve_stopped_at_its_first_plan_is_feasible_with_its_gap() -> None:
+    from engine.optimize import result_of
+    from engine.optimize.highs import HighsSession
+
+    s = load_scenario(SCENARIOS / "base.yaml")
+    m = build_model(build_inputs(s))
+    m.session = HighsSession(m)
+    m.session.highs.setOptionValue("mip_max_improving_sols", 1)
+    opts = OptimizeOptions(mip_gap=1e-9)
+    sol = solve(m, opts)
+    assert sol.status is SolveStatus.FEASIBLE
+    assert sol.gap > 1e-9
+    result = result_of(m, sol, opts)
+    assert result.max_residual <= 1e-6
+    assert result.objective < optimize(s).objective
