@@ -125,8 +125,6 @@ def _col_words(m: PlanModel, col: int, bound: int) -> str | None:
         if upper:
             return f"{role} hires added in {region} <= {m.upper[col]:,.0f} (max_hires)"
         return f"the plan cannot lay off {role} reps in {region}"
-    if name.startswith("leads["):
-        return "leads cannot be negative"
     if name.startswith("backup[") and upper:
         return f"the backup supplier delivers <= {m.upper[col]:,.0f} units of {key} in time"
     return None

@@ -110,9 +110,12 @@ def _advice(m: PlanModel, sol: Solution, row: Row, amount: float) -> str:
         what = "the new-product share" if not key else f"the margin floor on {key}"
         return f"lower {what} by {points:.1f} points (to {100 * old - points:.1f}%)"
     if row.family == "rep_capacity":
-        role = ROLES.index(key.split(",")[1])
-        reps = amount / d.hours_tenured[role]
-        return f"find {amount:,.0f} more rep-hours in {key} (about {reps:.1f} tenured reps)"
+        region, role = key.split(",")
+        reps = amount / d.hours_tenured[ROLES.index(role)]
+        return (
+            f"find {amount:,.0f} more {role} hours in {region} (about {reps:.1f} tenured "
+            f"{role} reps)"
+        )
     words = {
         "budget": f"raise the spendable budget by {cur}{amount:,.0f}",
         "channel_min": f"lower the minimum spend on {key} by {cur}{amount:,.0f}",
@@ -121,7 +124,7 @@ def _advice(m: PlanModel, sol: Solution, row: Row, amount: float) -> str:
         "region_max": f"raise the maximum spend in {key} by {cur}{amount:,.0f}",
         "headcount_cap": f"raise the headcount cap by {amount:,.1f}",
         "hiring_limit": f"allow {amount:,.1f} more hires in total",
-        "max_hires": f"allow {amount:,.1f} more hires in {key}",
+        "max_hires": f"allow {amount:,.1f} more hires in {key.replace(',', ' (')})",
         "supply": f"find {amount:,.0f} more units of {key} inside the quarter",
         "pilot_intent": f"accept {amount:,.1f} fewer intent customers in {key} (to "
         f"{_pilot_min(m) - amount:,.1f})",
