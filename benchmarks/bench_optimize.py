@@ -143,6 +143,25 @@ def time_cli(path: Path) -> float:
     return time.perf_counter() - t0
 
 
+def time_sweep(path: Path, points: int = 9) -> dict[str, float]:
+    """Seconds for a budget sweep: one model re-solved with a changed budget row, against
+    building and solving a fresh model per point."""
+    from engine import load_scenario
+    from engine.optimize import OptimizeOptions, build_inputs, build_model, solve
+
+    s = load_scenario(path)
+    budgets = [s.budget.spendable * f for f in (0.6 + 0.1 * k for k in range(points))]
+    t0 = time.perf_counter()
+    m = build_model(build_inputs(s, OptimizeOptions(budget=max(budgets))))
+    for budget in budgets:
+        m.set_budget(budget)
+        solve(m)
+    t1 = time.perf_counter()
+    for budget in budgets:
+        solve(build_model(build_inputs(s, OptimizeOptions(budget=budget))))
+    return {"sweep_resolve": t1 - t0, "sweep_rebuild": time.perf_counter() - t1}
+
+
 def measure(size: str, runs: int) -> dict[str, Any]:
     path = scenario_path(size)
     mps, gap, dims = export(path, size)
@@ -161,6 +180,8 @@ def measure(size: str, runs: int) -> dict[str, Any]:
     row["objective_highs_alone"] = base[0]["objective"]
     row["peak_mb"] = fresh_process("whole", path, gap)["peak_mb"]
     row["peak_mb_highs"] = fresh_process("highs", mps, gap)["peak_mb"]
+    if size == "medium":
+        row.update(time_sweep(path))
     if size == "large":
         row["cli"] = statistics.median(time_cli(path) for _ in range(max(1, runs // 2)))
         row["cli_ratio"] = row["cli"] / row["highs"]
@@ -181,6 +202,11 @@ def markdown(rows: list[dict[str, Any]], runs: int) -> str:
             f"{r['peak_mb']:.0f} ({r['peak_mb_highs']:.0f}) |"
         )
     for r in rows:
+        if "sweep_resolve" in r:
+            lines.append(
+                f"\n9-point budget sweep at {r['size']}: one model re-solved "
+                f"{r['sweep_resolve']:.2f} s, rebuilt per point {r['sweep_rebuild']:.2f} s."
+            )
         if "cli" in r:
             lines.append(
                 f"\n`quarterplan optimize` process at {r['size']}, start to end: "
