@@ -184,7 +184,7 @@ def make_scale_scenario(regions: int, channels: int, products: int, seed: int = 
                 },
             ]
         },
-        "policy": {"objective": "gross_profit", "new_product_share_min": 0.05},
+        "policy": {"objective": "gross_profit", "new_product_share_min": 0.02},
         "simulation": {"replications": 100, "seed": 1},
     }
 
