@@ -1,0 +1,97 @@
+"""Rep pools as first-come-first-served multi-server queues with impatient leads.
+
+Each pool has ``c`` reps. A lead joining the pool is picked up by the rep who frees up first, as
+soon as one is free; a rep then works on it for its work time. A lead still waiting
+``patience`` days after joining goes cold and takes no rep time. This is the exact G/G/c+D
+queue, lead by lead (so with Poisson leads and exponential work it is the M/M/c queue of Erlang C).
+
+Time-varying capacity (ramping hires, overheads) is a pace ``speed[w]`` for each week: the pool
+runs on a *work clock* that advances ``speed[w]`` days per day, and work is measured in days of a
+tenured rep. The kernel is compiled with numba: the leads of a replication are many (10^4 - 10^6)
+and the queue is sequential by nature; it draws nothing, all randomness comes in as arrays.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+DAYS_PER_WEEK = 7.0
+
+
+def clock_table(speed: np.ndarray) -> np.ndarray:
+    """Work clock at each week boundary: (pools x (W + 1)) days of tenured-rep work."""
+    cum = np.zeros((speed.shape[0], speed.shape[1] + 1))
+    cum[:, 1:] = np.cumsum(speed * DAYS_PER_WEEK, axis=1)
+    return cum
+
+
+@numba.njit(cache=True)
+def _week(t, weeks):
+    return min(max(int(t // DAYS_PER_WEEK), 0), weeks - 1)
+
+
+@numba.njit(cache=True)
+def _clock(speed, cum, t):
+    w = _week(t, speed.shape[0])
+    return cum[w] + speed[w] * (t - DAYS_PER_WEEK * w)
+
+
+@numba.njit(cache=True)
+def _real_time(speed, cum, x, w):
+    """Earliest day at which the work clock reaches ``x``, searching from week ``w``."""
+    weeks = speed.shape[0]
+    while w < weeks - 1 and cum[w + 1] < x:
+        w += 1
+    if speed[w] > 0:
+        return DAYS_PER_WEEK * w + (x - cum[w]) / speed[w]
+    if w < weeks - 1 or x <= cum[w]:
+        return DAYS_PER_WEEK * w
+    return np.inf
+
+
+@numba.njit(cache=True)
+def serve_fifo(pool, arrival, work, patience, servers, speed, cum):
+    """Pick-up day of each lead (``inf``: went cold, or no rep ever free).
+
+    Parameters
+    ----------
+    pool, arrival, work:
+        Per lead, sorted by pool then arrival: pool index, day it joins the queue, and work in
+        days of a tenured rep.
+    patience:
+        Days a lead waits before going cold (``inf``: forever).
+    servers, speed, cum:
+        Reps per pool, (pools x W) pace per week, and ``clock_table(speed)``.
+    """
+    n = pool.shape[0]
+    start = np.empty(n)
+    i = 0
+    while i < n:
+        p = pool[i]
+        j = i
+        while j < n and pool[j] == p:
+            j += 1
+        c = servers[p]
+        free = np.zeros(max(c, 1))
+        for m in range(i, j):
+            if c == 0:
+                start[m] = np.inf
+                continue
+            a = arrival[m]
+            ac = _clock(speed[p], cum[p], a)
+            k = 0
+            for q in range(1, c):
+                if free[q] < free[k]:
+                    k = q
+            if free[k] <= ac:
+                start[m] = a
+                free[k] = ac + work[m]
+                continue
+            if np.isfinite(patience) and free[k] > _clock(speed[p], cum[p], a + patience):
+                start[m] = np.inf
+                continue
+            start[m] = max(a, _real_time(speed[p], cum[p], free[k], _week(a, speed.shape[1])))
+            free[k] = free[k] + work[m]
+        i = j
+    return start

@@ -1,0 +1,133 @@
+"""Monte Carlo over replications: serially, in local processes, or on a Dask cluster.
+
+Replication ``i`` always runs on ``replication_streams(seed, i)``, so results are identical
+whatever the backend, the number of workers or the chunking. Work is sent in chunks of at least
+``MIN_CHUNK`` replications (a task costs milliseconds to ship; a replication about as much).
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import signal
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from engine.errors import SimulationError
+from engine.simulate.inputs import SimInputs
+from engine.simulate.quarter import ReplicationRecord, run_replication
+from engine.simulate.state import QuarterState
+from engine.simulate.streams import replication_streams
+
+MIN_CHUNK = 10
+Progress = Callable[[int, int], None]
+Chunk = tuple[int, list[ReplicationRecord]]
+
+
+def run_chunk(inp: SimInputs, seed: int, first: int, count: int,
+              state: QuarterState) -> Chunk:
+    """Replications ``first .. first + count - 1`` (what a worker runs)."""
+    return first, [run_replication(inp, replication_streams(seed, i), state)
+                   for i in range(first, first + count)]
+
+
+def chunks(replications: int, workers: int) -> list[tuple[int, int]]:
+    """``(first, count)`` pieces: about four per worker, none under ``MIN_CHUNK``."""
+    size = max(MIN_CHUNK, math.ceil(replications / max(1, 4 * workers)))
+    return [(i, min(size, replications - i)) for i in range(0, replications, size)]
+
+
+def _serial(inp: SimInputs, seed: int, pieces: list[tuple[int, int]],
+            state: QuarterState) -> Iterator[Chunk]:
+    for first, count in pieces:
+        yield run_chunk(inp, seed, first, count, state)
+
+
+def _ignore_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _start_method() -> str:
+    methods = multiprocessing.get_all_start_methods()
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def _processes(inp: SimInputs, seed: int, pieces: list[tuple[int, int]], state: QuarterState,
+               workers: int) -> Iterator[Chunk]:
+    ctx = multiprocessing.get_context(_start_method())
+    pool = ctx.Pool(workers, initializer=_ignore_interrupt)
+    try:
+        jobs = [pool.apply_async(run_chunk, (inp, seed, f, c, state)) for f, c in pieces]
+        pending = list(jobs)
+        while pending:
+            done = [j for j in pending if j.ready()]
+            if not done:
+                pending[0].wait(0.05)
+                continue
+            for job in done:
+                pending.remove(job)
+                yield job.get()
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
+def _dask(inp: SimInputs, seed: int, pieces: list[tuple[int, int]], state: QuarterState,
+          scheduler: Any) -> Iterator[Chunk]:
+    from distributed import Client, as_completed
+
+    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        shared = client.scatter(inp, broadcast=True)
+        futures = [client.submit(run_chunk, shared, seed, f, c, state, pure=False)
+                   for f, c in pieces]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except BaseException:
+            client.cancel(futures)
+            raise
+    finally:
+        if client is not scheduler:
+            client.close()
+
+
+def run_replications(
+    inp: SimInputs,
+    state: QuarterState,
+    replications: int,
+    seed: int,
+    workers: int = 1,
+    scheduler: Any = None,
+    progress: Progress | None = None,
+) -> list[ReplicationRecord]:
+    """Records of replications ``0 .. replications - 1``, in order."""
+    if replications < 1:
+        raise SimulationError(f"replications must be at least 1 (got {replications})")
+    if workers < 1:
+        raise SimulationError(f"workers must be at least 1 (got {workers})")
+    pieces = chunks(replications, workers if scheduler is None else 8)
+    if scheduler is not None:
+        stream = _dask(inp, seed, pieces, state, scheduler)
+    elif workers > 1 and len(pieces) > 1:
+        stream = _processes(inp, seed, pieces, state, workers)
+    else:
+        stream = _serial(inp, seed, pieces, state)
+    records: list[ReplicationRecord | None] = [None] * replications
+    done = 0
+    for first, recs in stream:
+        records[first:first + len(recs)] = recs
+        done += len(recs)
+        if progress is not None:
+            progress(done, replications)
+    return [r for r in records if r is not None]
+
+
+def stack(records: list[ReplicationRecord], name: str) -> np.ndarray:
+    """One array (replications first) of the field ``name`` of every record."""
+    return np.stack([getattr(r, name) for r in records])

@@ -1,0 +1,92 @@
+"""Orders against stock: runs ``stock.run_product`` for every stocked product.
+
+Each stocked product gets its own supply sub-stream (spawned from the replication's ``supply``
+stream in product order), so its lead-time draws do not shift when another product orders more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from engine.simulate.distributions import draw
+from engine.simulate.inputs import SimInputs
+from engine.simulate.orders import Orders
+from engine.simulate.state import QuarterState
+from engine.simulate.stock import PRODUCT_WEEKLY, run_product
+
+_run_product: Callable[..., Any] = run_product
+
+
+@dataclass(frozen=True)
+class Shipments:
+    """Units shipped to customers (rows of ``orders``), and the stock statistics."""
+
+    order: np.ndarray
+    day: np.ndarray
+    units: np.ndarray
+    weekly: np.ndarray
+    """(P x W x len(PRODUCT_WEEKLY)) stock statistics."""
+    backup_units: np.ndarray
+    """Units ordered from backup suppliers, by product."""
+
+
+def _open_orders(inp: SimInputs, state: QuarterState, j: int, rows: int) -> tuple[np.ndarray, ...]:
+    pend_t, pend_q, pend_b = np.full(rows, np.inf), np.zeros(rows), np.zeros(rows)
+    mine = [o for o in state.open_orders if o.product == inp.products[j]]
+    for k, o in enumerate(mine):
+        pend_t[k], pend_q[k], pend_b[k] = o.arrival_day, o.quantity, float(o.backup)
+    return pend_t, pend_q, pend_b
+
+
+def _policy(inp: SimInputs, state: QuarterState, j: int) -> np.ndarray:
+    st = inp.stock
+    on_hand = state.stock.get(inp.products[j], st.on_hand[j])
+    return np.array(
+        [on_hand, st.safety[j], st.reorder_point[j], st.reorder_qty[j], st.backup_qty[j],
+         st.primary_capacity[j], st.backup_capacity[j]]
+    )
+
+
+def _max_orders(policy: np.ndarray, demand: float) -> int:
+    """A bound on the replenishment orders one product can place in the quarter."""
+    _, _, r, q, bq, _, _ = policy
+    q_min = min(x for x in (q, bq) if x > 0) if max(q, bq) > 0 else 1.0
+    return int((max(r, 0.0) + demand + policy[4]) / q_min) + 4
+
+
+def ship_orders(
+    inp: SimInputs, orders: Orders, rng: np.random.Generator, state: QuarterState
+) -> Shipments:
+    """Ship ``orders`` from stock (unstocked products ship at once); see ``simulate.stock``."""
+    P, W = len(inp.products), inp.weeks
+    weekly = np.zeros((P, W, len(PRODUCT_WEEKLY)))
+    backup = np.zeros(P)
+    free = ~inp.stock.stocked[orders.product]
+    parts = [np.column_stack([np.flatnonzero(free), orders.day[free], orders.units[free]])]
+    week = np.minimum((orders.day // 7).astype(np.int64), W - 1)
+    for col in ("demand", "filled"):
+        np.add.at(weekly[:, :, PRODUCT_WEEKLY.index(col)], (orders.product[free], week[free]),
+                  orders.units[free])
+    children = rng.spawn(P)
+    for j in np.flatnonzero(inp.stock.stocked):
+        mine = np.flatnonzero(orders.product == j)
+        policy = _policy(inp, state, int(j))
+        m = _max_orders(policy, float(orders.units[mine].sum()))
+        lead1 = draw(children[j], inp.stock.primary[j], m)  # type: ignore[arg-type]
+        dist2 = inp.stock.backup[j]
+        lead2 = draw(children[j], dist2, m) if dist2 is not None else np.zeros(0)
+        pend = _open_orders(inp, state, int(j), 2 * m + len(state.open_orders) + 1)
+        ships = np.zeros((mine.size + pend[0].size, 3))
+        n, _, used2 = _run_product(
+            mine, orders.day[mine], orders.units[mine], policy, lead1, lead2,
+            inp.stock.primary_extra[j], inp.stock.backup_extra[j], *pend, state.start_day,
+            inp.days, inp.stock.lost_sales, weekly[j], ships, 0,
+        )
+        parts.append(ships[:n])
+        backup[j] = used2
+    rows = np.vstack(parts)
+    return Shipments(rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], weekly, backup)
