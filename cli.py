@@ -151,5 +151,59 @@ def review(
     else:
         click.echo(render_review(result, written), nl=False)
 
+EXIT_INTERRUPTED = 130
+
+
+@main.command("simulate")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False),
+              help="Plan to simulate (plan.json) [default: the optimiser's plan].")
+@click.option("--replications", type=click.IntRange(min=1), help="[default: the scenario's]")
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed [default: the scenario's].")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Local processes.")
+@click.option("--scheduler", metavar="ADDRESS", help="Run on this Dask scheduler.")
+@click.option("--out", type=click.Path(file_okay=False), help="Write a run folder here.")
+@format_option
+def simulate_command(
+    scenario: str, plan_file: str | None, replications: int | None, seed: int | None,
+    workers: int, scheduler: str | None, out: str | None, fmt: str,
+) -> None:
+    """Simulate the quarter under a plan: KPIs with their spread, revenue fan, funnel, alerts."""
+    from engine.output import render_csv
+    from engine.simulate import simulate
+    from engine.simulate.report import choose_plan, render_text, write_run
+
+    loaded = engine.load_scenario(scenario)
+    plan = choose_plan(loaded, plan_file)
+    total = replications or loaded.simulation.replications
+    if fmt != "json":
+        click.echo(f"plan: {plan.source or plan_file} - simulating {total} replications", err=True)
+    bar = click.progressbar(length=total, file=sys.stderr, label="simulating")
+
+    def progress(done: int, _total: int) -> None:
+        if fmt != "json":
+            bar.update(done - bar.pos)
+
+    try:
+        result = simulate(loaded, plan, replications=replications, seed=seed, workers=workers,
+                          scheduler=scheduler, progress=progress)
+    except KeyboardInterrupt:
+        click.echo("interrupted: simulation stopped", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    if fmt != "json":
+        bar.render_finish()
+    if out:
+        write_run(result, out)
+    if fmt == "json":
+        click.echo(render_json(result), nl=False)
+    elif fmt == "csv":
+        click.echo(render_csv(result.summary()), nl=False)
+    else:
+        click.echo(render_text(result), nl=False)
+        if out:
+            click.echo(f"Wrote {out}")
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,104 @@
+"""What ``quarterplan simulate`` prints and writes: the plan it runs, tables, and a run folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from engine.files import atomic_write
+from engine.output import render_csv, render_json, render_table
+from engine.plan import Plan, even_plan
+from engine.schema import Scenario
+from engine.simulate.result import SimulationResult, weekly_frame
+
+HEADLINE = [
+    "revenue", "gross_profit", "attainment", "hit_target", "new_product_share", "fill_rate",
+    "stockout_days", "rep_utilisation", "lead_response_days", "cold_share", "dso",
+    "overdue_share", "cash", "receivables",
+]
+"""KPIs shown in the table output, in this order (the JSON and CSV outputs have them all)."""
+MAX_ALERTS_SHOWN = 12
+
+
+def choose_plan(scenario: Scenario, plan_file: str | None) -> Plan:
+    """The plan to simulate: the file if given, else the optimiser's plan, else (when the
+    optimiser is not installed) the solver-free ``even_plan``."""
+    if plan_file is not None:
+        from engine.review_report import read_plan
+
+        return read_plan(plan_file)
+    try:
+        from engine.optimize import optimize
+    except ImportError:
+        return even_plan(scenario)
+    return optimize(scenario).plan
+
+
+def weekly_means(result: SimulationResult) -> pd.DataFrame:
+    """``week, region, product, metric, value``: the weekly series averaged over replications."""
+    rw = result.region_weekly.mean(axis=0, keepdims=True)
+    pw = result.product_weekly.mean(axis=0, keepdims=True)
+    return weekly_frame(result.inputs, rw, pw).drop(columns="replication")
+
+
+def replication_weekly(result: SimulationResult, replication: int = 0) -> pd.DataFrame:
+    """One replication's weekly series (what ``--export-actuals`` builds on)."""
+    i = replication
+    return weekly_frame(result.inputs, result.region_weekly[i:i + 1],
+                        result.product_weekly[i:i + 1], replication)
+
+
+def _headline(result: SimulationResult) -> pd.DataFrame:
+    summary = result.summary().set_index("metric")
+    rows = [m for m in HEADLINE if m in summary.index]
+    return summary.loc[rows].reset_index()
+
+
+def render_text(result: SimulationResult) -> str:
+    """The table output: settings and notes, headline KPIs, revenue fan, funnel, alerts."""
+    head = (f"{result.scenario}: {result.replications} replications, seed {result.seed}, "
+            f"plan: {result.plan_source or 'given'}")
+    lines = [head, *(f"  note: {n}" for n in result.notes[1:]), ""]
+    bands = result.bands("revenue")
+    targets = result.inputs.targets.sum(axis=0)
+    if not np.isnan(targets).all():
+        bands["target"] = np.cumsum(targets)
+    funnel = result.funnel[["stage", "entered", "converted", "cold", "cold_share",
+                            "mean_wait_days"]]
+    parts = [
+        render_table(_headline(result), "Quarter KPIs (hit_target mean = probability)"),
+        render_table(bands, "Cumulative revenue by week"),
+        render_table(funnel, "Funnel (mean per quarter)"),
+        _alerts_text(result.alerts),
+    ]
+    return "\n".join(lines) + "\n".join(parts)
+
+
+def _alerts_text(alerts: pd.DataFrame) -> str:
+    if alerts.empty:
+        return "Alerts: none\n"
+    shown = alerts.head(MAX_ALERTS_SHOWN).assign(
+        week=[("" if pd.isna(w) else str(w)) for w in alerts.week.head(MAX_ALERTS_SHOWN)]
+    )
+    text = render_table(shown, f"Alerts ({len(alerts)})")
+    if len(alerts) > MAX_ALERTS_SHOWN:
+        text += f"... {len(alerts) - MAX_ALERTS_SHOWN} more in the JSON output and alerts.csv\n"
+    return text
+
+
+def write_run(result: SimulationResult, out: str | Path) -> list[Path]:
+    """Write ``simulation.json`` and tidy CSVs into ``out``; return the paths written."""
+    folder = Path(out)
+    files = {
+        "simulation.json": render_json(result),
+        "summary.csv": render_csv(result.summary()),
+        "kpis.csv": render_csv(result.kpis),
+        "revenue_bands.csv": render_csv(result.bands("revenue")),
+        "weekly_mean.csv": render_csv(weekly_means(result)),
+        "weekly_replication0.csv": render_csv(replication_weekly(result, 0)),
+        "funnel.csv": render_csv(result.funnel),
+        "alerts.csv": render_csv(result.alerts),
+    }
+    return [atomic_write(folder / name, text) for name, text in files.items()]
