@@ -205,5 +205,50 @@ def simulate_command(
             click.echo(f"Wrote {out}")
 
 
+@main.command("recalibrate")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--actuals", required=True, type=click.Path(dir_okay=False),
+              help="Actuals of the weeks so far (CSV or .xlsx).")
+@click.option("--as-of-week", required=True, type=click.IntRange(min=0),
+              help="Weeks completed; the re-plan covers the weeks after it.")
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False),
+              help="The plan in force (plan.json) [default: the scenario's optimised plan].")
+@click.option("--allow-hiring", is_flag=True, help="Let the re-plan add hires.")
+@click.option("--prior-strength", type=click.FloatRange(min=0, min_open=True), default=100.0,
+              show_default=True, help="Pseudo-observations behind each scenario value.")
+@click.option("--replications", type=click.IntRange(min=1), help="Per simulation.")
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed of the simulations.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--out", type=click.Path(file_okay=False), help="Write a run folder here.")
+@format_option
+def recalibrate_command(
+    scenario: str, actuals: str, as_of_week: int, plan_file: str | None, allow_hiring: bool,
+    prior_strength: float, replications: int | None, seed: int | None, workers: int,
+    out: str | None, fmt: str,
+) -> None:
+    """Re-plan mid-quarter: update beliefs from ACTUALS, re-optimise what is still movable,
+    re-simulate the weeks left and recalibrate their targets."""
+    from engine.output import render_csv
+    from engine.recalibrate import RecalibrateOptions
+    from engine.recalibrate_text import (
+        recalibrate_files,
+        render_recalibration,
+        write_replan_folder,
+    )
+
+    options = RecalibrateOptions(prior_strength, allow_hiring, replications, seed, workers)
+    result, loaded = recalibrate_files(scenario, actuals, as_of_week, plan_file, options)
+    if out:
+        write_replan_folder(result, loaded, scenario, out)
+    if fmt == "json":
+        click.echo(render_json(result), nl=False)
+    elif fmt == "csv":
+        click.echo(render_csv(result.targets), nl=False)
+    else:
+        click.echo(render_recalibration(result, loaded), nl=False)
+        if out:
+            click.echo(f"Wrote {out}")
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,232 @@
+"""The rolling re-plan: update beliefs from actuals, start from where the quarter stands,
+re-optimise what is still movable, re-simulate the rest, recalibrate the remaining targets.
+
+``recalibrate(scenario, actuals, plan)`` runs the phases
+
+1. ``update_beliefs`` — the scenario as prior, the actuals as evidence (``engine.actuals``);
+2. ``quarter_state`` — pipeline, stock, supply orders, back-orders, receivables, booked money;
+3. ``remainder_scenario`` + ``optimize`` — the money not yet spent over the weeks left, spent
+   money locked, reps fixed unless hiring is allowed (``engine.remainder``);
+4. ``simulate`` from the state — under the old plan and under the re-optimised one;
+5. ``remaining_targets`` — the policy's target rule on the re-optimised forecast, per region x
+   product line x week left;
+
+and returns a ``Recalibration`` of plain tables (``engine.recalibrate_text`` explains it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from engine.actuals import Actuals
+from engine.actuals.beliefs import BeliefOptions, Beliefs, update_beliefs
+from engine.actuals.evidence import counts_of
+from engine.actuals.state import quarter_state
+from engine.optimize.optimizer import optimize
+from engine.plan import SPEND_COLUMNS, TARGET_COLUMNS, Plan
+from engine.remainder import remainder_scenario
+from engine.schema import Scenario
+from engine.simulate import QuarterState, SimulationResult, simulate
+from engine.simulate.quarter import product_metrics, region_metrics
+
+FORECASTS = ("original plan, before the quarter", "original plan, from here",
+             "re-optimised plan, from here")
+
+
+@dataclass(frozen=True)
+class RecalibrateOptions:
+    """How to re-plan.
+
+    Attributes
+    ----------
+    prior_strength:
+        Pseudo-observations behind each scenario value (see ``BeliefOptions``).
+    allow_hiring:
+        Let the re-plan add hires (within the scenario's limits); otherwise reps stay as planned.
+    replications, seed, workers:
+        Monte Carlo settings of every simulation (defaults: the scenario's; 1 process).
+    """
+
+    prior_strength: float = 100.0
+    allow_hiring: bool = False
+    replications: int | None = None
+    seed: int | None = None
+    workers: int = 1
+
+
+@dataclass(frozen=True)
+class Recalibration:
+    """A mid-quarter re-plan (money in the scenario's currency).
+
+    Attributes
+    ----------
+    as_of_week:
+        Weeks completed; the re-plan covers the weeks after it.
+    beliefs:
+        Updated parameters and the scenario they imply.
+    state:
+        Where the quarter stands.
+    old_plan, new_plan:
+        The plan in force and the re-plan for the whole quarter (spent money included; targets
+        of past weeks kept).
+    spend:
+        ``region, channel, planned, spent, old_remaining, new_remaining, new_quarter``.
+    targets:
+        ``region, line, old_target, rule_before_actuals, new_target, change`` over the weeks
+        left: the plan's targets, the target rule applied to the forecast made before the
+        quarter (what the actuals alone change is ``new_target`` against it), the recalibrated
+        targets, and ``new / old - 1``.
+    forecast:
+        ``forecast, revenue, p10, p50, p90, gross_profit, spend, contribution``: the quarter's
+        revenue and gross profit (booked plus simulated, means and revenue percentiles) under
+        each of ``FORECASTS``, its marketing spend, and gross profit less that spend.
+    """
+
+    as_of_week: int
+    beliefs: Beliefs
+    state: QuarterState
+    old_plan: Plan
+    new_plan: Plan
+    spend: pd.DataFrame
+    targets: pd.DataFrame
+    forecast: pd.DataFrame
+    simulations: dict[str, SimulationResult] = field(repr=False, default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data of the re-plan."""
+        return {"as_of_week": self.as_of_week, "forecast": self.forecast,
+                "targets": self.targets, "spend": self.spend,
+                "beliefs": self.beliefs.table, "new_plan": self.new_plan.to_dict()}
+
+
+def spent_so_far(a: Actuals) -> dict[tuple[str, str], float]:
+    """Money spent per ``(region, channel)`` in the weeks covered."""
+    if not a.has("spend"):
+        return {}
+    return {(k[0], k[1]): v for k, v in counts_of(a.total("spend", ["region", "channel"])).items()}
+
+
+def _spend_table(s: Scenario, old: Plan, spent: dict[tuple[str, str], float],
+                 remaining: Plan, start: int) -> pd.DataFrame:
+    left = (s.horizon.weeks - start) / s.horizon.weeks
+    rows = []
+    for r in s.regions:
+        for c in s.channels:
+            planned = old.spend_of(r.id, c.id)
+            done = spent.get((r.id, c.id), 0.0)
+            new = remaining.spend_of(r.id, c.id)
+            rows.append([r.id, c.id, planned, done, planned * left, new, done + new])
+    return pd.DataFrame(rows, columns=["region", "channel", "planned", "spent", "old_remaining",
+                                       "new_remaining", "new_quarter"])
+
+
+def _pace_plan(remaining: Plan, start: int, weeks: int, source: str) -> Plan:
+    """The remaining spend as the quarter spend that buys the same weekly pace (what the
+    simulator reads from a plan)."""
+    pace = remaining.spend.assign(spend=remaining.spend.spend * weeks / (weeks - start))
+    return Plan(remaining.scenario, pace[SPEND_COLUMNS], remaining.reps, source=source)
+
+
+def region_line_weekly(sim: SimulationResult, s: Scenario) -> np.ndarray:
+    """Simulated revenue per replication x region x line x week (N x R x L x W; money): each
+    region's weekly revenue split over lines by that week's product revenue."""
+    lines = list(dict.fromkeys(p.line for p in s.products))
+    rev = sim.region_weekly[..., region_metrics(sim.inputs).index("revenue")]
+    prod = sim.product_weekly[..., product_metrics().index("revenue")]
+    onehot = np.zeros((len(s.products), len(lines)))
+    onehot[np.arange(len(s.products)), [lines.index(p.line) for p in s.products]] = 1.0
+    by_line = np.einsum("npw,pl->nlw", prod, onehot)
+    total = by_line.sum(axis=1, keepdims=True)
+    share = np.divide(by_line, total, out=np.full_like(by_line, 1 / len(lines)),
+                      where=total > 0)
+    return rev[:, :, None, :] * share[:, None, :, :]
+
+
+def remaining_targets(sim: SimulationResult, s: Scenario, start: int) -> pd.DataFrame:
+    """``region, line, week, target`` for the weeks after ``start``: the policy's target rule
+    (stretch x mean, or a percentile of the region x line total) phased by the mean weekly
+    revenue."""
+    values = region_line_weekly(sim, s)[..., start:]
+    mean = values.mean(axis=0)
+    rule = s.policy.target
+    if rule.rule == "stretch":
+        quarter = rule.stretch * mean.sum(axis=2)
+    else:
+        totals = values.sum(axis=3)
+        quarter = np.percentile(totals, rule.percentile, axis=0)
+    scale = np.divide(quarter, mean.sum(axis=2), out=np.zeros_like(quarter),
+                      where=mean.sum(axis=2) > 0)
+    phased = mean * scale[:, :, None]
+    lines = list(dict.fromkeys(p.line for p in s.products))
+    rows = [[r.id, line, start + w + 1, float(phased[i, j, w])]
+            for i, r in enumerate(s.regions) for j, line in enumerate(lines)
+            for w in range(phased.shape[2])]
+    return pd.DataFrame(rows, columns=TARGET_COLUMNS)
+
+
+def _target_table(old: Plan, new: pd.DataFrame, before: pd.DataFrame,
+                  start: int) -> pd.DataFrame:
+    was = old.targets[old.targets.week > start].groupby(["region", "line"]).target.sum()
+    now = new.groupby(["region", "line"], sort=False).target.sum()
+    prior = before.groupby(["region", "line"], sort=False).target.sum()
+    table = pd.concat([was.rename("old_target"), prior.rename("rule_before_actuals"),
+                       now.rename("new_target")], axis=1)
+    table = table.reindex(now.index)
+    table["change"] = table.new_target / table.old_target.where(table.old_target > 0) - 1.0
+    return table.reset_index()
+
+
+def _forecast_row(name: str, sim: SimulationResult, spend: float) -> list[Any]:
+    kpis = sim.kpis
+    revenue = kpis[kpis.metric == "revenue"].value.to_numpy(dtype=float)
+    profit = kpis[kpis.metric == "gross_profit"].value.to_numpy(dtype=float)
+    return [name, revenue.mean(), *np.percentile(revenue, [10, 50, 90]), profit.mean(), spend]
+
+
+def _simulate(s: Scenario, plan: Plan, o: RecalibrateOptions,
+              state: QuarterState | None = None) -> SimulationResult:
+    return simulate(s, plan, replications=o.replications, seed=o.seed, workers=o.workers,
+                    initial_state=state)
+
+
+def recalibrate(s: Scenario, a: Actuals, plan: Plan,
+                options: RecalibrateOptions | None = None) -> Recalibration:
+    """Re-plan the quarter ``s`` after the weeks in ``a``, starting from ``plan``.
+
+    Raises
+    ------
+    InfeasiblePlanError
+        The weeks left cannot meet the constraints (e.g. a spend minimum beyond the money left).
+    """
+    o = options or RecalibrateOptions()
+    start, weeks = a.as_of_week, s.horizon.weeks
+    beliefs = update_beliefs(a, s, BeliefOptions(prior_strength=o.prior_strength), start + 1)
+    u = beliefs.scenario
+    state = quarter_state(a, u)
+    spent = spent_so_far(a)
+    rest = optimize(remainder_scenario(u, start, spent, state.stock, o.allow_hiring)).plan
+    sims = {
+        FORECASTS[0]: _simulate(s, plan, o),
+        FORECASTS[1]: _simulate(u, plan, o, state),
+        FORECASTS[2]: _simulate(u, _pace_plan(rest, start, weeks, "re-optimised"), o, state),
+    }
+    new_targets = remaining_targets(sims[FORECASTS[2]], u, start)
+    spend = _spend_table(s, plan, spent, rest, start)
+    past = plan.targets[plan.targets.week <= start]
+    new_plan = Plan(s.name, spend.rename(columns={"new_quarter": "spend"})[SPEND_COLUMNS],
+                    rest.reps, pd.concat([past, new_targets], ignore_index=True),
+                    source=f"recalibrated at week {start}")
+    totals = (plan.total_spend, sum(spent.values()) + float(spend.old_remaining.sum()),
+              float(spend.new_quarter.sum()))
+    forecast = pd.DataFrame(
+        [_forecast_row(n, sims[n], t) for n, t in zip(FORECASTS, totals, strict=True)],
+        columns=["forecast", "revenue", "p10", "p50", "p90", "gross_profit", "spend"])
+    forecast["contribution"] = forecast.gross_profit - forecast.spend
+    before = remaining_targets(sims[FORECASTS[0]], s, start)
+    return Recalibration(start, beliefs, state, plan, new_plan, spend,
+                         _target_table(plan, new_targets, before, start), forecast, sims)
+
