@@ -164,10 +164,15 @@ EXIT_INTERRUPTED = 130
               help="Local processes.")
 @click.option("--scheduler", metavar="ADDRESS", help="Run on this Dask scheduler.")
 @click.option("--out", type=click.Path(file_okay=False), help="Write a run folder here.")
+@click.option("--export-actuals", "export_week", type=click.IntRange(min=0), metavar="K",
+              help="Also write replication 0's first K weeks as an actuals file.")
+@click.option("--actuals-file", type=click.Path(dir_okay=False),
+              help="Where --export-actuals writes [default: SCENARIO-actuals-weekK.csv].")
 @format_option
 def simulate_command(
     scenario: str, plan_file: str | None, replications: int | None, seed: int | None,
-    workers: int, scheduler: str | None, out: str | None, fmt: str,
+    workers: int, scheduler: str | None, out: str | None, export_week: int | None,
+    actuals_file: str | None, fmt: str,
 ) -> None:
     """Simulate the quarter under a plan: KPIs with their spread, revenue fan, funnel, alerts."""
     from engine.output import render_csv
@@ -176,6 +181,12 @@ def simulate_command(
 
     loaded = engine.load_scenario(scenario)
     plan = choose_plan(loaded, plan_file)
+    if export_week is not None:
+        from engine.actuals.simulated import default_actuals_path, export_actuals
+
+        target = actuals_file or default_actuals_path(scenario, export_week)
+        written = export_actuals(loaded, plan, export_week, seed, target)
+        click.echo(f"Wrote actuals of weeks 1-{export_week} to {written}", err=True)
     total = replications or loaded.simulation.replications
     if fmt != "json":
         click.echo(f"plan: {plan.source or plan_file} - simulating {total} replications", err=True)

@@ -17,11 +17,13 @@ week before (exact in total, approximate per region).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
 from engine.actuals.format import REPEAT
-from engine.actuals.table import actuals_frame
+from engine.actuals.table import actuals_frame, write_actuals
 from engine.errors import UsageError
 from engine.plan import Plan
 from engine.schema import Scenario
@@ -140,3 +142,15 @@ def from_simulation(scenario: Scenario, plan: Plan, weeks: int, seed: int | None
     counts = frame.metric.isin(["leads", "entered", "cold", "wins"])
     frame.loc[counts, "value"] = frame.loc[counts, "value"].round()
     return frame
+
+
+def default_actuals_path(scenario_path: str | Path, weeks: int) -> Path:
+    """``<scenario name>-actuals-week<K>.csv`` in the current folder."""
+    return Path(f"{Path(scenario_path).stem}-actuals-week{weeks}.csv")
+
+
+def export_actuals(scenario: Scenario, plan: Plan, weeks: int, seed: int | None,
+                   path: str | Path) -> Path:
+    """Write replication 0's first ``weeks`` weeks (``from_simulation``) to ``path`` (CSV, or
+    a workbook for ``.xlsx``)."""
+    return write_actuals(from_simulation(scenario, plan, weeks, seed), path)
