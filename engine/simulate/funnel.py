@@ -21,10 +21,10 @@ import numpy as np
 from engine.simulate.distributions import draw
 from engine.simulate.inputs import SimInputs
 from engine.simulate.poisson import poisson
-from engine.simulate.queueing import clock_table, serve_fifo
+from engine.simulate.queueing import clock_table, serve_ordered
 from engine.simulate.state import QuarterState
 from engine.simulate.streams import Streams
-from engine.simulate.tally import tally_stage
+from engine.simulate.tally import prepare, tally_stage
 
 FUNNEL_WEEKLY = (
     "entered",
@@ -112,30 +112,15 @@ def _concat(a: Leads, b: Leads) -> Leads:
     return Leads(*(np.concatenate([x, y]) for x, y in pairs))
 
 
-def _queue(inp: SimInputs, pool: np.ndarray, enter: np.ndarray, work: np.ndarray) -> np.ndarray:
-    """Pick-up days of leads in pools (``pool >= 0``); immediate where there is no queue."""
+def _queue(inp: SimInputs, order: np.ndarray, pool: np.ndarray, enter: np.ndarray,
+           work: np.ndarray) -> np.ndarray:
+    """Pick-up days: the queued leads ``order`` (sorted by pool, then entry) through their
+    pools; the others at once."""
     start = enter.copy()
-    queued = np.flatnonzero(pool >= 0)
-    if queued.size == 0:
-        return start
-    key = pool[queued] * (inp.days + 1.0) + np.minimum(enter[queued], inp.days)
-    order = queued[np.argsort(key)]
     pools = inp.pools
-    start[order] = serve_fifo(
-        pool[order], enter[order], work[order], inp.patience, pools.servers, pools.speed,
-        clock_table(pools.speed),
-    )
+    serve_ordered(order, pool, enter, work, inp.patience, pools.servers, pools.speed,
+                  clock_table(pools.speed), start)
     return start
-
-
-def _wip(enter: np.ndarray, leave: np.ndarray, weeks: int, start_week: int) -> np.ndarray:
-    """Leads in the stage at each week's end."""
-    ends = 7.0 * np.arange(1, weeks + 1)
-    inside = np.searchsorted(np.sort(enter), ends, side="right")
-    gone = np.searchsorted(np.sort(leave), ends, side="right")
-    out = (inside - gone).astype(float)
-    out[:start_week] = 0.0
-    return out
 
 
 def run_funnel(inp: SimInputs, streams: Streams, state: QuarterState) -> FunnelOutcome:
@@ -152,28 +137,23 @@ def run_funnel(inp: SimInputs, streams: Streams, state: QuarterState) -> FunnelO
     open_at_end = np.zeros((K, R, C))
     idx = np.flatnonzero(stage_of == 0)
     enter = leads.arrival[idx]
+    table = np.stack([leads.region, leads.channel, leads.segment])
     for k in range(K):
         extra = np.flatnonzero(stage_of == k) if k > 0 else np.zeros(0, dtype=np.int64)
         idx = np.concatenate([idx, extra])
         enter = np.concatenate([enter, np.full(extra.size, state.start_day)])
-        region, channel = leads.region[idx], leads.channel[idx]
         dist = inp.durations[k]
         length = draw(streams["durations"], dist, idx.size)
-        pool = inp.pools.of_stage[k, region, channel]
-        scale = length / dist.expected if dist.expected > 0 else np.ones(idx.size)
-        per_day = np.append(inp.pools.hours_per_day, 1.0)[pool]
-        work = inp.stage_hours[k] * scale / per_day
-        start = _queue(inp, pool, enter, work)
-        passes = streams["conversions"].random(idx.size) < inp.conversion[
-            region, channel, leads.segment[idx], k
-        ]
-        moved, leave = tally_stage(
-            enter, start, length, passes, work * per_day, region, inp.patience, end, weekly[k],
-            entered_by_region[k], cold_by_region,
+        pool, work, key, queued = prepare(
+            idx, leads.region, leads.channel, enter, length, inp.pools.of_stage[k],
+            inp.pools.hours_per_day, inp.stage_hours[k], dist.expected, end,
         )
-        weekly[k, :, FUNNEL_WEEKLY.index("wip")] = _wip(enter, leave, W, state.start_week)
-        still = ~np.isfinite(leave) | (leave >= end)
-        cell = region[still] * C + channel[still]
-        open_at_end[k] = np.bincount(cell, minlength=R * C).reshape(R, C)
+        start = _queue(inp, np.argsort(key)[:queued], pool, enter, work)
+        u = streams["conversions"].random(idx.size)
+        moved, leave = tally_stage(
+            idx, table, enter, start, length, u, inp.conversion[..., k], pool, work,
+            inp.pools.hours_per_day, inp.patience, end, state.start_week, weekly[k],
+            entered_by_region[k], cold_by_region, open_at_end[k],
+        )
         idx, enter = idx[moved], leave[moved]
     return FunnelOutcome(leads, idx, enter, weekly, entered_by_region, cold_by_region, open_at_end)

@@ -51,30 +51,25 @@ def _real_time(speed, cum, x, w):
 
 
 @numba.njit(cache=True)
-def serve_fifo(pool, arrival, work, patience, servers, speed, cum):
-    """Pick-up day of each lead (``inf``: went cold, or no rep ever free).
+def serve_ordered(order, pool, arrival, work, patience, servers, speed, cum, start):
+    """Fill ``start`` (pick-up day; ``inf``: went cold or no rep ever free) for the leads
+    ``order`` lists, which must be sorted by pool then arrival; other entries are untouched.
 
-    Parameters
-    ----------
-    pool, arrival, work:
-        Per lead, sorted by pool then arrival: pool index, day it joins the queue, and work in
-        days of a tenured rep.
-    patience:
-        Days a lead waits before going cold (``inf``: forever).
-    servers, speed, cum:
-        Reps per pool, (pools x W) pace per week, and ``clock_table(speed)``.
+    ``pool``, ``arrival``, ``work`` are per lead: pool index, day it joins the queue, work in
+    days of a tenured rep; ``patience`` days before a lead goes cold (``inf``: never);
+    ``servers``, ``speed``, ``cum``: reps per pool, (pools x W) pace, ``clock_table(speed)``.
     """
-    n = pool.shape[0]
-    start = np.empty(n)
+    n = order.shape[0]
+    weeks = speed.shape[1]
     i = 0
     while i < n:
-        p = pool[i]
+        p = pool[order[i]]
         j = i
-        while j < n and pool[j] == p:
+        while j < n and pool[order[j]] == p:
             j += 1
         c = servers[p]
         free = np.zeros(max(c, 1))
-        for m in range(i, j):
+        for m in order[i:j]:
             if c == 0:
                 start[m] = np.inf
                 continue
@@ -87,11 +82,26 @@ def serve_fifo(pool, arrival, work, patience, servers, speed, cum):
             if free[k] <= ac:
                 start[m] = a
                 free[k] = ac + work[m]
-                continue
-            if np.isfinite(patience) and free[k] > _clock(speed[p], cum[p], a + patience):
+            elif np.isfinite(patience) and free[k] > _clock(speed[p], cum[p], a + patience):
                 start[m] = np.inf
-                continue
-            start[m] = max(a, _real_time(speed[p], cum[p], free[k], _week(a, speed.shape[1])))
-            free[k] = free[k] + work[m]
+            else:
+                start[m] = max(a, _real_time(speed[p], cum[p], free[k], _week(a, weeks)))
+                free[k] = free[k] + work[m]
         i = j
+
+
+def serve_fifo(
+    pool: np.ndarray,
+    arrival: np.ndarray,
+    work: np.ndarray,
+    patience: float,
+    servers: np.ndarray,
+    speed: np.ndarray,
+    cum: np.ndarray,
+) -> np.ndarray:
+    """Pick-up day of each lead of arrays already sorted by pool then arrival (see
+    ``serve_ordered``)."""
+    start = np.empty(pool.shape[0])
+    order = np.arange(pool.shape[0])
+    serve_ordered(order, pool, arrival, work, patience, servers, speed, cum, start)
     return start

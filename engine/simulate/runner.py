@@ -57,6 +57,8 @@ def _start_method() -> str:
 def _processes(inp: SimInputs, seed: int, pieces: list[tuple[int, int]], state: QuarterState,
                workers: int) -> Iterator[Chunk]:
     ctx = multiprocessing.get_context(_start_method())
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload(["engine.simulate.warmup"])
     pool = ctx.Pool(workers, initializer=_ignore_interrupt)
     try:
         jobs = [pool.apply_async(run_chunk, (inp, seed, f, c, state)) for f, c in pieces]

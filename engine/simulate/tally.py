@@ -1,4 +1,5 @@
-"""Weekly tallies of one funnel stage, in one compiled pass over its leads."""
+"""The per-lead bookkeeping of one funnel stage, compiled: which pool and how much work each lead
+needs, and, once the queue has run, the weekly tallies of the stage."""
 
 from __future__ import annotations
 
@@ -15,43 +16,71 @@ def _week(t, weeks):
 
 
 @numba.njit(cache=True)
-def tally_stage(
-    enter, start, length, passes, hours, region, patience, end, weekly, by_region, cold_region,
-):
-    """Fill ``weekly`` (W x 9, columns as ``funnel.FUNNEL_WEEKLY``), ``by_region`` (R x W
-    entries) and ``cold_region`` (R x W) for the leads of one stage; return the mask of leads
-    that move on in the quarter and the day each lead leaves the stage (``inf``: still there).
+def prepare(idx, lead_region, lead_channel, enter, length, of_stage, hours_per_day, hours,
+            expected, days):
+    """Per lead of the stage: pool (-1: no queue), work in days of a tenured rep (the stage's
+    ``hours`` scaled by ``length / expected``), and a sort key (pool, then entry day; ``inf``
+    for leads without a queue). Also returns how many leads queue."""
+    n = idx.shape[0]
+    pool = np.empty(n, dtype=np.int64)
+    work = np.zeros(n)
+    key = np.full(n, np.inf)
+    queued = 0
+    for i in range(n):
+        p = of_stage[lead_region[idx[i]], lead_channel[idx[i]]]
+        pool[i] = p
+        if p >= 0:
+            scale = length[i] / expected if expected > 0 else 1.0
+            work[i] = hours * scale / hours_per_day[p]
+            key[i] = p * (days + 1.0) + min(enter[i], days)
+            queued += 1
+    return pool, work, key, queued
 
-    ``start`` is the pick-up day (``inf``: never picked up), ``length`` the stage duration,
-    ``passes`` whether the lead converts, ``hours`` its rep work (hours).
+
+@numba.njit(cache=True)
+def tally_stage(idx, leads, enter, start, length, u, conversion, pool, work, hours_per_day,
+                patience, end, start_week, weekly, by_region, cold_region, open_cells):
+    """Weekly tallies of the stage's leads; returns which move on in the quarter and the day
+    each leaves the stage (``inf``: still there at the end).
+
+    ``leads`` is (3 x all leads): region, channel, segment. A lead converts when its uniform
+    ``u`` is below ``conversion[region, channel, segment]``. Fills ``weekly`` (W x 9, as
+    ``funnel.FUNNEL_WEEKLY``, by week of entry; ``wip`` by week end), ``by_region`` (R x W
+    entries), ``cold_region`` (R x W) and ``open_cells`` (R x C leads left at the end).
     """
     weeks = weekly.shape[0]
-    n = enter.shape[0]
+    n = idx.shape[0]
     moved = np.zeros(n, dtype=np.bool_)
     leave = np.empty(n)
     for i in range(n):
-        e = enter[i]
+        r, c, g = leads[0, idx[i]], leads[1, idx[i]], leads[2, idx[i]]
+        e, s = enter[i], start[i]
         w = _week(e, weeks)
         weekly[w, ENTERED] += 1.0
-        by_region[region[i], w] += 1.0
-        s = start[i]
-        started = s < end
-        cold = (not np.isfinite(s)) and e + patience < end
-        if started:
+        by_region[r, w] += 1.0
+        if s < end:
             weekly[w, STARTED] += 1.0
             weekly[w, WAIT_DAYS] += s - e
-            weekly[w, WORK_HOURS] += hours[i]
+            if pool[i] >= 0:
+                weekly[w, WORK_HOURS] += work[i] * hours_per_day[pool[i]]
             if s - e > 1e-12:
                 weekly[w, WAITED] += 1.0
             leave[i] = s + length[i]
-            if passes[i] and leave[i] < end:
+            if u[i] < conversion[r, c, g] and leave[i] < end:
                 moved[i] = True
                 weekly[w, CONVERTED] += 1.0
-        elif cold:
+        elif not np.isfinite(s) and e + patience < end:
             leave[i] = e + patience
             weekly[w, COLD] += 1.0
-            cold_region[region[i], _week(leave[i], weeks)] += 1.0
+            cold_region[r, _week(leave[i], weeks)] += 1.0
         else:
             leave[i] = np.inf
         weekly[w, SOJOURN_DAYS] += min(leave[i], end) - e
+        if leave[i] >= end:
+            open_cells[r, c] += 1.0
+        for v in range(max(w, start_week), weeks):
+            t = DAYS_PER_WEEK * (v + 1)
+            if t >= leave[i]:
+                break
+            weekly[v, WIP] += 1.0
     return moved, leave
