@@ -181,7 +181,9 @@ def channels_table(a: Actuals, s: Scenario | None) -> pd.DataFrame:
     paid = table.spend > 0
     table["cost_per_lead"] = (table.spend / table.leads.where(table.leads > 0)).where(paid)
     table["cost_per_win"] = (table.spend / table.wins.where(table.wins > 0)).where(paid)
-    return table.reset_index(names="channel")
+    table = table.reset_index(names="channel")
+    table["channel"] = table.channel.replace("", "(all sources)")
+    return table
 
 
 def _of(series: pd.Series, product: str) -> pd.Series:

@@ -90,7 +90,8 @@ def write_overlay(beliefs: Beliefs, scenario_path: str | Path, path: str | Path,
     target = Path(path)
     extends = os.path.relpath(Path(scenario_path).resolve(), target.resolve().parent)
     doc = overlay_document(beliefs, extends)
-    body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100,
+                          default_flow_style=None)
     return atomic_write(target, _header(beliefs, source) + body)
 
 
