@@ -28,7 +28,8 @@ def clock_table(speed: np.ndarray) -> np.ndarray:
 
 @numba.njit(cache=True)
 def _week(t, weeks):
-    return min(max(int(t // DAYS_PER_WEEK), 0), weeks - 1)
+    w = int(t * (1.0 / DAYS_PER_WEEK))
+    return min(max(w, 0), weeks - 1)
 
 
 @numba.njit(cache=True)
@@ -61,6 +62,7 @@ def serve_ordered(order, pool, arrival, work, patience, servers, speed, cum, sta
     """
     n = order.shape[0]
     weeks = speed.shape[1]
+    impatient = np.isfinite(patience)
     i = 0
     while i < n:
         p = pool[order[i]]
@@ -68,25 +70,26 @@ def serve_ordered(order, pool, arrival, work, patience, servers, speed, cum, sta
         while j < n and pool[order[j]] == p:
             j += 1
         c = servers[p]
+        sp, cu = speed[p], cum[p]
         free = np.zeros(max(c, 1))
         for m in order[i:j]:
             if c == 0:
                 start[m] = np.inf
                 continue
             a = arrival[m]
-            ac = _clock(speed[p], cum[p], a)
-            k = 0
+            ac = _clock(sp, cu, a)
+            k, best = 0, free[0]
             for q in range(1, c):
-                if free[q] < free[k]:
-                    k = q
-            if free[k] <= ac:
+                if free[q] < best:
+                    k, best = q, free[q]
+            if best <= ac:
                 start[m] = a
                 free[k] = ac + work[m]
-            elif np.isfinite(patience) and free[k] > _clock(speed[p], cum[p], a + patience):
+            elif impatient and best > _clock(sp, cu, a + patience):
                 start[m] = np.inf
             else:
-                start[m] = max(a, _real_time(speed[p], cum[p], free[k], _week(a, weeks)))
-                free[k] = free[k] + work[m]
+                start[m] = max(a, _real_time(sp, cu, best, _week(a, weeks)))
+                free[k] = best + work[m]
         i = j
 
 

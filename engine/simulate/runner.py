@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import signal
+from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -34,8 +35,8 @@ def run_chunk(inp: SimInputs, seed: int, first: int, count: int,
 
 
 def chunks(replications: int, workers: int) -> list[tuple[int, int]]:
-    """``(first, count)`` pieces: about four per worker, none under ``MIN_CHUNK``."""
-    size = max(MIN_CHUNK, math.ceil(replications / max(1, 4 * workers)))
+    """``(first, count)`` pieces: about eight per worker, none under ``MIN_CHUNK``."""
+    size = max(MIN_CHUNK, math.ceil(replications / max(1, 8 * workers)))
     return [(i, min(size, replications - i)) for i in range(0, replications, size)]
 
 
@@ -54,23 +55,33 @@ def _start_method() -> str:
     return "forkserver" if "forkserver" in methods else "spawn"
 
 
-def _processes(inp: SimInputs, seed: int, pieces: list[tuple[int, int]], state: QuarterState,
-               workers: int) -> Iterator[Chunk]:
+def _pool(workers: int) -> Any:
     ctx = multiprocessing.get_context(_start_method())
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["engine.simulate.warmup"])
-    pool = ctx.Pool(workers, initializer=_ignore_interrupt)
+    return ctx.Pool(workers, initializer=_ignore_interrupt)
+
+
+def _processes(inp: SimInputs, seed: int, pieces: list[tuple[int, int]], state: QuarterState,
+               workers: int) -> Iterator[Chunk]:
+    """``workers - 1`` pool processes plus this one: while the pool starts up (a second or
+    so), and whenever its queue is full, this process runs chunks itself."""
+    todo = deque(pieces)
+    running: list[Any] = []
+    pool = _pool(workers - 1)
     try:
-        jobs = [pool.apply_async(run_chunk, (inp, seed, f, c, state)) for f, c in pieces]
-        pending = list(jobs)
-        while pending:
-            done = [j for j in pending if j.ready()]
-            if not done:
-                pending[0].wait(0.05)
-                continue
-            for job in done:
-                pending.remove(job)
+        while todo or running:
+            while todo and len(running) < 2 * (workers - 1):
+                first, count = todo.popleft()
+                running.append(pool.apply_async(run_chunk, (inp, seed, first, count, state)))
+            for job in [j for j in running if j.ready()]:
+                running.remove(job)
                 yield job.get()
+            if todo:
+                first, count = todo.pop()
+                yield run_chunk(inp, seed, first, count, state)
+            elif running:
+                running[0].wait(0.05)
         pool.close()
     except BaseException:
         pool.terminate()

@@ -12,7 +12,8 @@ ENTERED, STARTED, COLD, WAITED, WAIT_DAYS, SOJOURN_DAYS, CONVERTED, WIP, WORK_HO
 
 @numba.njit(cache=True)
 def _week(t, weeks):
-    return min(max(int(t // DAYS_PER_WEEK), 0), weeks - 1)
+    w = int(t * (1.0 / DAYS_PER_WEEK))
+    return min(max(w, 0), weeks - 1)
 
 
 @numba.njit(cache=True)

@@ -1,0 +1,162 @@
+"""How fast the simulator is: replications per second, serial against 2 workers.
+
+In one run, as medians of ``--runs`` repetitions after a warm-up, it measures:
+
+- for ``scenarios/base.yaml`` and the scale scenarios (``benchmarks/scale.py``: small 10x5x10,
+  medium 50x6x30, large 200x6x50): replications per second serially and with ``--workers 2``
+  (local processes), and the speedup (serial time over parallel time, same run);
+- the goal: 1,000 replications of ``base.yaml`` with 2 workers, wall-clock (pool start included);
+- time per replication against the number of regions (``make_scale_scenario(R, 6, 10)``).
+
+Every simulation runs the solver-free ``even_plan``, so only the simulator is timed; the
+process's one-time start (imports, loading the compiled kernels) happens in the warm-up.
+The machine's load average is recorded: other processes on a 2-core machine skew the 2-worker
+numbers most.
+
+Usage: ``python -m benchmarks.bench_simulate [--runs 3] [--quick]``.
+Results go to ``benchmarks/results/simulate.{json,md}``; the table is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+SCENARIOS = {
+    "base": ROOT / "scenarios" / "base.yaml",
+    "small": ROOT / "benchmarks" / "scenarios" / "small.yaml",
+    "medium": ROOT / "benchmarks" / "scenarios" / "medium.yaml",
+    "large": ROOT / "benchmarks" / "scenarios" / "large.yaml",
+}
+REPLICATIONS = {"base": 200, "small": 200, "medium": 60, "large": 20}
+REGION_STEPS = (10, 25, 50, 100, 200)
+GOAL = 1000
+
+
+def timed(scenario: Any, plan: Any, n: int, workers: int, runs: int) -> float:
+    """Median seconds of ``runs`` simulations of ``n`` replications (after one warm-up)."""
+    from engine.simulate import simulate
+
+    simulate(scenario, plan, replications=min(n, 20), seed=1, workers=workers)
+    times = []
+    for run in range(runs):
+        start = time.perf_counter()
+        simulate(scenario, plan, replications=n, seed=run + 1, workers=workers)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure(name: str, n: int, runs: int) -> dict[str, Any]:
+    """Serial and 2-worker rates of one scenario."""
+    from engine import load_scenario
+    from engine.plan import even_plan
+
+    s = load_scenario(SCENARIOS[name])
+    plan = even_plan(s)
+    serial, parallel = timed(s, plan, n, 1, runs), timed(s, plan, n, 2, runs)
+    return {
+        "scenario": name, "regions": len(s.regions), "channels": len(s.channels),
+        "products": len(s.products), "replications": n, "serial_s": serial,
+        "parallel_s": parallel, "serial_rate": n / serial, "parallel_rate": n / parallel,
+        "speedup": serial / parallel,
+    }
+
+
+def _nested(row: dict[str, Any]) -> dict[str, Any]:
+    """A CSV-style row (``reps.field`` keys) as the nested mapping the schema expects."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        *path, last = key.split(".")
+        node = out
+        for part in path:
+            node = node.setdefault(part, {})
+        node[last] = value
+    return out
+
+
+def region_scaling(runs: int, steps: tuple[int, ...]) -> list[dict[str, Any]]:
+    """Serial milliseconds per replication for growing region counts (6 channels, 10
+    products)."""
+    from benchmarks.scale import make_scale_scenario
+    from engine import build_scenario
+    from engine.plan import even_plan
+
+    rows = []
+    for regions in steps:
+        doc = make_scale_scenario(regions, 6, 10)
+        doc["regions"] = [_nested(row) for row in doc["regions"]]
+        doc["products"] = [_nested(row) for row in doc["products"]]
+        s = build_scenario(doc, f"scale-{regions}")
+        n = max(10, 1000 // regions)
+        seconds = timed(s, even_plan(s), n, 1, runs)
+        rows.append({"regions": regions, "ms_per_replication": 1000 * seconds / n,
+                     "ms_per_region": 1000 * seconds / n / regions})
+    return rows
+
+
+def goal(runs: int) -> float:
+    """Median seconds of 1,000 replications of base.yaml on 2 workers."""
+    from engine import load_scenario
+    from engine.plan import even_plan
+
+    s = load_scenario(SCENARIOS["base"])
+    return timed(s, even_plan(s), GOAL, 2, runs)
+
+
+def markdown(rows: list[dict[str, Any]], scaling: list[dict[str, Any]], goal_s: float,
+             runs: int, load: tuple[float, float]) -> str:
+    lines = [
+        "| scenario | regions x channels x products | replications | serial rep/s | "
+        "2 workers rep/s | speedup |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['scenario']} | {r['regions']} x {r['channels']} x {r['products']} | "
+            f"{r['replications']} | {r['serial_rate']:.1f} | {r['parallel_rate']:.1f} | "
+            f"{r['speedup']:.2f}x |"
+        )
+    lines += ["", "| regions | ms per replication | ms per region |", "|---|---|---|"]
+    for r in scaling:
+        lines.append(f"| {r['regions']} | {r['ms_per_replication']:.1f} | "
+                     f"{r['ms_per_region']:.2f} |")
+    lines += [
+        "",
+        f"Goal: {GOAL:,} replications of base.yaml on 2 workers in {goal_s:.1f} s "
+        f"(target < 10 s).",
+        f"Medians of {runs} runs after a warm-up; even_plan; load average "
+        f"{load[0]:.2f} before, {load[1]:.2f} after (2 cores).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="Fewer replications, small sizes.")
+    args = parser.parse_args(argv)
+    load_before = os.getloadavg()[0]
+    names = ["base", "small"] if args.quick else list(SCENARIOS)
+    scale = 4 if args.quick else 1
+    rows = [measure(name, REPLICATIONS[name] // scale, args.runs) for name in names]
+    steps = REGION_STEPS[:3] if args.quick else REGION_STEPS
+    scaling = region_scaling(args.runs, steps)
+    goal_s = goal(1 if args.quick else args.runs)
+    load = (load_before, os.getloadavg()[0])
+    table = markdown(rows, scaling, goal_s, args.runs, load)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    data = {"rows": rows, "scaling": scaling, "goal_s": goal_s, "load": load}
+    (RESULTS / "simulate.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+    (RESULTS / "simulate.md").write_text(table, encoding="utf-8")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
