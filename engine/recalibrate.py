@@ -84,6 +84,13 @@ class Recalibration:
         ``forecast, revenue, p10, p50, p90, gross_profit, spend, contribution``: the quarter's
         revenue and gross profit (booked plus simulated, means and revenue percentiles) under
         each of ``FORECASTS``, its marketing spend, and gross profit less that spend.
+    adopted:
+        The plan ``new_plan`` carries on from here: the re-optimised one, unless it does not
+        beat the plan in force in simulation and the plan in force still fits the quarter's
+        budget and spend bounds (then the plan in force is kept and only targets change).
+    gain:
+        Mean and standard error of the re-optimised plan's gross profit after marketing less the
+        plan in force's, replication by replication (common random numbers; money).
     """
 
     as_of_week: int
@@ -94,6 +101,8 @@ class Recalibration:
     spend: pd.DataFrame
     targets: pd.DataFrame
     forecast: pd.DataFrame
+    adopted: str = FORECASTS[2]
+    gain: tuple[float, float] = (0.0, 0.0)
     simulations: dict[str, SimulationResult] = field(repr=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -180,6 +189,51 @@ def _target_table(old: Plan, new: pd.DataFrame, before: pd.DataFrame,
     return table.reset_index()
 
 
+def _hired(plan: Plan) -> dict[tuple[str, str], int]:
+    """Hires the plan in force added, per ``(region, role)``: on the payroll once the quarter
+    has started (at week 0 with hiring allowed they are still a decision)."""
+    reps = plan.reps
+    return {(r, o): int(n) for r, o, n in zip(reps.region, reps.role, reps.added, strict=True)
+            if n}
+
+
+def _as_quarter_reps(rest: Plan, hired: dict[tuple[str, str], int]) -> Plan:
+    """The remainder plan's reps in the quarter's terms: hires the plan in force added count as
+    added, not as the scenario's planned hires."""
+    before = np.array([hired.get((r, o), 0) for r, o in zip(rest.reps.region, rest.reps.role,
+                                                            strict=True)])
+    reps = rest.reps.assign(hires=rest.reps.hires - before, added=rest.reps.added + before)
+    return Plan(rest.scenario, rest.spend, reps, rest.targets, rest.source)
+
+
+def paired_gain(old: SimulationResult, new: SimulationResult, old_spend: float,
+                new_spend: float) -> tuple[float, float]:
+    """Mean and standard error of the difference in gross profit after marketing (money),
+    paired by replication (both runs share their random streams)."""
+    def profit(sim: SimulationResult) -> np.ndarray:
+        k = sim.kpis[sim.kpis.metric == "gross_profit"].sort_values("replication")
+        return k.value.to_numpy(dtype=float)
+
+    diff = (profit(new) - new_spend) - (profit(old) - old_spend)
+    se = float(diff.std(ddof=1) / np.sqrt(diff.size)) if diff.size > 1 else float("nan")
+    return float(diff.mean()), se
+
+
+def continued_fits(s: Scenario, spend: pd.DataFrame) -> bool:
+    """Whether the plan in force, carried on after the money actually spent, keeps the
+    quarter's budget and every channel and region spend bound."""
+    quarter = spend.assign(total=spend.spent + spend.old_remaining)
+    if quarter.total.sum() > s.budget.spendable * (1 + 1e-9):
+        return False
+    for key, items in (("channel", s.channels), ("region", s.regions)):
+        sums = quarter.groupby(key).total.sum()
+        for item in items:
+            got, b = float(sums.get(item.id, 0.0)), item.spend
+            if got < b.min - 1e-6 or (b.max is not None and got > b.max + 1e-6):
+                return False
+    return True
+
+
 def _forecast_row(name: str, sim: SimulationResult, spend: float) -> list[Any]:
     kpis = sim.kpis
     revenue = kpis[kpis.metric == "revenue"].value.to_numpy(dtype=float)
@@ -208,17 +262,27 @@ def recalibrate(s: Scenario, a: Actuals, plan: Plan,
     u = beliefs.scenario
     state = quarter_state(a, u)
     spent = spent_so_far(a)
-    rest = optimize(remainder_scenario(u, start, spent, state.stock, o.allow_hiring)).plan
+    hired = _hired(plan) if start > 0 or not o.allow_hiring else {}
+    rest = _as_quarter_reps(
+        optimize(remainder_scenario(u, start, spent, state.stock, o.allow_hiring, hired)).plan,
+        hired)
     sims = {
         FORECASTS[0]: _simulate(s, plan, o),
         FORECASTS[1]: _simulate(u, plan, o, state),
         FORECASTS[2]: _simulate(u, _pace_plan(rest, start, weeks, "re-optimised"), o, state),
     }
-    new_targets = remaining_targets(sims[FORECASTS[2]], u, start)
     spend = _spend_table(s, plan, spent, rest, start)
+    totals = (plan.total_spend, sum(spent.values()) + float(spend.old_remaining.sum()),
+              float(spend.new_quarter.sum()))
+    gain = paired_gain(sims[FORECASTS[1]], sims[FORECASTS[2]], totals[1], totals[2])
+    keep = gain[0] <= 0 and continued_fits(s, spend)
+    adopted = FORECASTS[1] if keep else FORECASTS[2]
+    new_targets = remaining_targets(sims[adopted], u, start)
     past = plan.targets[plan.targets.week <= start]
-    new_plan = Plan(s.name, spend.rename(columns={"new_quarter": "spend"})[SPEND_COLUMNS],
-                    rest.reps, pd.concat([past, new_targets], ignore_index=True),
+    quarter = spend.spent + (spend.old_remaining if keep else spend.new_remaining)
+    new_plan = Plan(s.name, spend.assign(spend=quarter)[SPEND_COLUMNS],
+                    plan.reps if keep else rest.reps,
+                    pd.concat([past, new_targets], ignore_index=True),
                     source=f"recalibrated at week {start}")
     totals = (plan.total_spend, sum(spent.values()) + float(spend.old_remaining.sum()),
               float(spend.new_quarter.sum()))
@@ -228,5 +292,6 @@ def recalibrate(s: Scenario, a: Actuals, plan: Plan,
     forecast["contribution"] = forecast.gross_profit - forecast.spend
     before = remaining_targets(sims[FORECASTS[0]], s, start)
     return Recalibration(start, beliefs, state, plan, new_plan, spend,
-                         _target_table(plan, new_targets, before, start), forecast, sims)
+                         _target_table(plan, new_targets, before, start), forecast, adopted,
+                         gain, sims)
 

@@ -41,21 +41,42 @@ def _money(value: float, currency: str) -> str:
     return f"{currency}{value:,.0f}"
 
 
+def _phrase(parameter: str, prior: float, post: float, low: float, high: float) -> str:
+    """One belief change in a planner's words."""
+    name = parameter.split("[", 1)[-1].split("]", 1)[0]
+    ci = f"({low:.3g}-{high:.3g})"
+    if parameter.startswith("funnel.stages"):
+        return f"stage {name} converts {post:.1%} {ci}; the scenario assumed {prior:.1%}"
+    if parameter.endswith("conversion_multiplier"):
+        return f"{name} converts at x{post:.3g} the pooled funnel {ci}, assumed x{prior:.3g}"
+    if parameter.endswith("lead_rate"):
+        return f"{name} brings x{post:.3g} the leads its spend should {ci}"
+    if parameter.endswith("organic_leads"):
+        return f"{name} gets {post:.3g} organic leads a week {ci}, assumed {prior:.3g}"
+    if parameter.endswith("max_leads") or parameter.endswith("cost_per_lead"):
+        ratio = post / prior if parameter.endswith("max_leads") else prior / post
+        return f"channel {name} brings x{ratio:.3g} the leads its spend should"
+    if parameter.startswith("customers.repurchase"):
+        return f"customers reorder at {post:.1%} a quarter {ci}, assumed {prior:.1%}"
+    return f"{parameter}: {post:.4g} {ci}, was {prior:.4g}"
+
+
 def belief_moves(rc: Recalibration) -> list[str]:
     """The applied beliefs whose credible interval excludes the scenario's value, largest moves
     first, in plain words."""
     t = rc.beliefs.table
     clear = t[t.applied & ((t.prior < t.low) | (t.prior > t.high))]
     clear = clear.reindex(clear.moved_sd.abs().sort_values(ascending=False).index)
-    level = round(100 * rc.beliefs.options.level)
-    out = []
-    for row in clear.head(MOVES_SHOWN).itertuples(index=False):
-        out.append(f"{row.parameter}: {row.posterior:.4g} ({level}% interval "
-                   f"{row.low:.4g}-{row.high:.4g}), was {row.prior:.4g}")
+    out = [_phrase(str(p), float(a), float(b), float(lo), float(hi))
+           for p, a, b, lo, hi in zip(clear.parameter, clear.prior, clear.posterior, clear.low,
+                                      clear.high, strict=True)][:MOVES_SHOWN]
     if len(clear) > MOVES_SHOWN:
         out.append(f"... and {len(clear) - MOVES_SHOWN} more (see the beliefs table)")
-    return out or ["no parameter moved beyond its credible interval: the quarter runs as "
-                   "the scenario assumed"]
+    level = round(100 * rc.beliefs.options.level)
+    return [f"({level}% credible intervals; only values whose interval excludes the "
+            "scenario's are listed)", *out] if out else [
+        "no parameter moved beyond its credible interval: the quarter runs as the scenario "
+        "assumed"]
 
 
 def _spend_moves(rc: Recalibration, currency: str) -> str:
@@ -72,7 +93,7 @@ def _target_moves(rc: Recalibration, currency: str) -> list[str]:
     rule = float(t.rule_before_actuals.sum())
     head = (f"Targets for the weeks left: {_money(new, currency)}; the same rule on the "
             f"forecast before the quarter gives {_money(rule, currency)} "
-            f"({new / rule - 1:+.1%} from the actuals)" if rule > 0 else
+            f"({new / rule - 1:+.1%})" if rule > 0 else
             f"Targets for the weeks left: {_money(new, currency)}")
     if t.old_target.isna().all():
         return [head + "; the plan in force had none."]
@@ -85,6 +106,16 @@ def _target_moves(rc: Recalibration, currency: str) -> list[str]:
             out.append(f"  {region} {line}: {_money(float(target), currency)} "
                        f"({float(change):+.1%})")
     return out
+
+
+def _choice(rc: Recalibration, currency: str) -> str:
+    mean, se = rc.gain
+    diff = (f"{_money(abs(mean), currency)} {'more' if mean > 0 else 'less'} gross profit after "
+            f"marketing than the plan in force (standard error {_money(se, currency)})")
+    if rc.adopted == FORECASTS[1]:
+        return (f"Keep the plan in force for the money left: the re-optimised plan gives {diff}; "
+                "only the targets are recalibrated.")
+    return f"Adopt the re-optimised plan for the money left: it gives {diff}."
 
 
 def explain(rc: Recalibration, s: Scenario) -> list[str]:
@@ -107,6 +138,7 @@ def explain(rc: Recalibration, s: Scenario) -> list[str]:
         f"{_money(new['contribution'], cur)} gross profit after marketing, {better} than the "
         f"plan in force ({_money(old['contribution'], cur)}).",
         f"Money left moves: {_spend_moves(rc, cur)}.",
+        _choice(rc, cur),
         *_target_moves(rc, cur),
     ]
 

@@ -12,9 +12,10 @@ plan is the money still to spend and the reps for the weeks left:
 - **Weeks** of promotions, competitor shocks and supplier disruptions move back by ``K``; past
   ones are dropped; months are cut at ``K``; the month-one pilot-intent policy is dropped once
   month one is over.
-- **Reps**: planned hires keep ramping from where they are; no hires may be added unless
-  ``allow_hiring``; a rep's cost and the key-account coverage are the weeks-left share of the
-  quarter's; repeat-purchase, reactivation and churn probabilities likewise.
+- **Reps**: planned hires (and hires the plan in force added) keep ramping from where they
+  are; no hires may be added unless ``allow_hiring``; a rep's cost and the key-account
+  coverage are the weeks-left share of the quarter's; repeat-purchase, reactivation and churn
+  probabilities likewise.
 - **Stock** starts from the actuals' on-hand units.
 
 Other policy constraints (margin floors, the new-product share) apply to the weeks left.
@@ -27,7 +28,7 @@ from typing import Any
 
 from engine import economics as ec
 from engine.schema import Scenario
-from engine.schema.common import SpendBounds
+from engine.schema.common import ROLES, SpendBounds
 from engine.schema.scenario import Budget, Horizon
 
 Pair = tuple[str, str]
@@ -64,13 +65,20 @@ def _channels(s: Scenario, spent: Mapping[Pair, float], left: float) -> list[Any
     return out
 
 
-def _regions(s: Scenario, spent: Mapping[Pair, float], allow_hiring: bool) -> list[Any]:
+def _regions(s: Scenario, spent: Mapping[Pair, float], allow_hiring: bool,
+             hired: Mapping[Pair, int]) -> list[Any]:
     out = []
     for r in s.regions:
         total = sum(v for (reg, _), v in spent.items() if reg == r.id)
-        update: dict[str, Any] = {"spend": _bounds(r.spend, total)}
+        hires = {role: r.hires.get(role) + int(hired.get((r.id, role), 0)) for role in ROLES}
+        update: dict[str, Any] = {"spend": _bounds(r.spend, total),
+                                  "hires": r.hires.model_copy(update=hires)}
         if not allow_hiring:
             update["max_hires"] = None
+        elif r.max_hires is not None:
+            update["max_hires"] = r.max_hires.model_copy(update={
+                role: max(0, r.max_hires.get(role) - int(hired.get((r.id, role), 0)))
+                for role in ROLES})
         out.append(r.model_copy(update=update))
     return out
 
@@ -80,13 +88,14 @@ def _customers(s: Scenario, left: float) -> list[Any]:
     return [g.model_copy(update={f: getattr(g, f) * left for f in fields}) for g in s.customers]
 
 
-def _salesforce(s: Scenario, start: int, left: float) -> Any:
+def _salesforce(s: Scenario, start: int, left: float, hired: int) -> Any:
     sf = s.salesforce
     productivity = float(ec.ramp_productivity(s)[min(start, s.horizon.weeks - 1)])
     ramp = sf.ramp.model_copy(update={"weeks": max(0, sf.ramp.weeks - start),
                                       "start": productivity})
     roles = {k: v.model_copy(update={"cost": v.cost * left}) for k, v in sf.roles.items()}
-    return sf.model_copy(update={"ramp": ramp, "roles": roles})
+    limit = None if sf.hiring_limit is None else max(0, sf.hiring_limit - hired)
+    return sf.model_copy(update={"ramp": ramp, "roles": roles, "hiring_limit": limit})
 
 
 def _pricing(s: Scenario, start: int) -> Any:
@@ -121,6 +130,7 @@ def remainder_scenario(
     spent: Mapping[Pair, float],
     stock: Mapping[str, float] | None = None,
     allow_hiring: bool = False,
+    hired: Mapping[Pair, int] | None = None,
 ) -> Scenario:
     """The weeks after ``start_week`` of ``s`` as a scenario (see the module docstring).
 
@@ -130,6 +140,9 @@ def remainder_scenario(
         Money already spent per ``(region, channel)`` (money).
     stock:
         Units on hand per product at ``start_week`` (products not given keep their stock).
+    hired:
+        Hires the plan in force added per ``(region, role)``: they are on the payroll now,
+        count as the scenario's planned hires, and use up their share of the hiring limits.
     """
     W = s.horizon.weeks
     left = (W - start_week) / W
@@ -140,9 +153,9 @@ def remainder_scenario(
                            months=remaining_months(list(s.horizon.months), start_week)),
         "budget": Budget(total=budget, reserve_share=0.0),
         "channels": _channels(s, spent, left),
-        "regions": _regions(s, spent, allow_hiring),
+        "regions": _regions(s, spent, allow_hiring, hired or {}),
         "customers": _customers(s, left),
-        "salesforce": _salesforce(s, start_week, left),
+        "salesforce": _salesforce(s, start_week, left, sum((hired or {}).values())),
         "pricing": _pricing(s, start_week),
         "inventory": _inventory(s, start_week, stock or {}),
         "policy": _policy(s, start_week, left),

@@ -93,8 +93,10 @@ def test_spent_money_is_locked_and_the_quarter_keeps_its_bounds(base, plan, hiri
                   for r in base.regions for role in ("field", "telesales", "support")}
         assert all(a <= limits[(r, o)] for r, o, a in zip(
             rc.new_plan.reps.region, rc.new_plan.reps.role, added, strict=True))
+        assert added.sum() <= base.salesforce.hiring_limit
+        assert (added >= plan.reps.added).all()
     else:
-        assert (added == 0).all()
+        assert added.tolist() == plan.reps.added.tolist()
     targets = rc.new_plan.targets
     assert targets.week.min() == 1 and targets.week.max() == base.horizon.weeks
     past = plan.targets[plan.targets.week <= 6].reset_index(drop=True)
