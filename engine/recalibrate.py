@@ -91,6 +91,8 @@ class Recalibration:
     gain:
         Mean and standard error of the re-optimised plan's gross profit after marketing less the
         plan in force's, replication by replication (common random numbers; money).
+    booked_weekly:
+        Revenue booked in each week up to ``as_of_week`` (money).
     """
 
     as_of_week: int
@@ -103,6 +105,7 @@ class Recalibration:
     forecast: pd.DataFrame
     adopted: str = FORECASTS[2]
     gain: tuple[float, float] = (0.0, 0.0)
+    booked_weekly: tuple[float, ...] = ()
     simulations: dict[str, SimulationResult] = field(repr=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -187,6 +190,11 @@ def _target_table(old: Plan, new: pd.DataFrame, before: pd.DataFrame,
     table = table.reindex(now.index)
     table["change"] = table.new_target / table.old_target.where(table.old_target > 0) - 1.0
     return table.reset_index()
+
+
+def _booked_weekly(a: Actuals) -> tuple[float, ...]:
+    weekly = a.total("revenue", ["week"]) if a.has("revenue") else pd.Series(dtype=float)
+    return tuple(float(weekly.get(w, 0.0)) for w in range(1, a.as_of_week + 1))
 
 
 def _hired(plan: Plan) -> dict[tuple[str, str], int]:
@@ -293,5 +301,5 @@ def recalibrate(s: Scenario, a: Actuals, plan: Plan,
     before = remaining_targets(sims[FORECASTS[0]], s, start)
     return Recalibration(start, beliefs, state, plan, new_plan, spend,
                          _target_table(plan, new_targets, before, start), forecast, adopted,
-                         gain, sims)
+                         gain, _booked_weekly(a), sims)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 import engine
@@ -162,13 +163,26 @@ def render_recalibration(rc: Recalibration, s: Scenario) -> str:
 
 
 def _fan(rc: Recalibration) -> pd.DataFrame:
-    sim = rc.simulations[FORECASTS[2]]
-    fan = sim.bands("revenue")
-    booked = sum(rc.state.revenue_booked.values())
-    fan[["mean", "p10", "p50", "p90"]] = fan[["mean", "p10", "p50", "p90"]] + booked
+    """Cumulative revenue: the booked weeks as they happened, then booked plus simulated under
+    the plan adopted from here; the cumulative target of the new plan."""
+    fan = rc.simulations[rc.adopted].bands("revenue")
+    booked = np.cumsum(rc.booked_weekly) if rc.booked_weekly else np.zeros(0)
+    past = fan.week <= rc.as_of_week
+    cols = ["mean", "p10", "p50", "p90"]
+    fan.loc[~past, cols] = fan.loc[~past, cols] + (booked[-1] if booked.size else 0.0)
+    for col in cols:
+        fan.loc[past, col] = booked[: int(past.sum())]
     target = rc.new_plan.targets.groupby("week").target.sum().cumsum()
     fan["target"] = fan.week.map(target).astype(float)
     return fan
+
+
+def _kpis(rc: Recalibration) -> pd.DataFrame:
+    """The adopted plan's simulated KPIs, without those the re-plan reports itself (targets,
+    contribution after marketing)."""
+    kpis = rc.simulations[rc.adopted].summary()
+    dropped = {"net_contribution", "target", "attainment", "hit_target"}
+    return kpis[~kpis.metric.isin(dropped)].reset_index(drop=True)
 
 
 def report_data(rc: Recalibration, s: Scenario) -> ReportData:
@@ -180,7 +194,7 @@ def report_data(rc: Recalibration, s: Scenario) -> ReportData:
     plan: Plan = rc.new_plan
     tables = {
         "spend": plan.spend, "reps": plan.reps, "targets": plan.targets,
-        "revenue_fan": _fan(rc), "kpis": rc.simulations[FORECASTS[2]].summary(),
+        "revenue_fan": _fan(rc), "kpis": _kpis(rc),
         "forecasts": rc.forecast, "target_changes": rc.targets, "replan_spend": rc.spend,
         "beliefs": rc.beliefs.table,
     }
