@@ -79,7 +79,7 @@ def simulate(
     replications, seed:
         Default to ``scenario.simulation``.
     workers:
-        Local processes (1: serial in this process).
+        Processes working, this one included (1: serial; N: this process and a pool of N - 1).
     scheduler:
         A Dask scheduler address (or ``distributed.Client``); overrides ``workers``.
     progress:

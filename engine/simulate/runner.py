@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 import multiprocessing
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -27,11 +29,46 @@ Progress = Callable[[int, int], None]
 Chunk = tuple[int, list[ReplicationRecord]]
 
 
+class _Interrupt:
+    """Ctrl-C during a run sets a flag that the loops check between replications; raising
+    inside a compiled kernel's call would surface as a ``SystemError`` instead."""
+
+    requested = False
+
+    @classmethod
+    def check(cls) -> None:
+        if cls.requested:
+            raise KeyboardInterrupt
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """Catch SIGINT as a flag while the block runs (main thread only), then raise
+    ``KeyboardInterrupt`` if it came."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _Interrupt.requested = False
+
+    def request(signum: int, frame: Any) -> None:
+        _Interrupt.requested = True
+
+    previous = signal.signal(signal.SIGINT, request)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    _Interrupt.check()
+
+
 def run_chunk(inp: SimInputs, seed: int, first: int, count: int,
               state: QuarterState) -> Chunk:
     """Replications ``first .. first + count - 1`` (what a worker runs)."""
-    return first, [run_replication(inp, replication_streams(seed, i), state)
-                   for i in range(first, first + count)]
+    records = []
+    for i in range(first, first + count):
+        _Interrupt.check()
+        records.append(run_replication(inp, replication_streams(seed, i), state))
+    return first, records
 
 
 def chunks(replications: int, workers: int) -> list[tuple[int, int]]:
@@ -82,6 +119,7 @@ def _processes(inp: SimInputs, seed: int, pieces: list[tuple[int, int]], state: 
                 yield run_chunk(inp, seed, first, count, state)
             elif running:
                 running[0].wait(0.05)
+                _Interrupt.check()
         pool.close()
     except BaseException:
         pool.terminate()
@@ -133,11 +171,13 @@ def run_replications(
         stream = _serial(inp, seed, pieces, state)
     records: list[ReplicationRecord | None] = [None] * replications
     done = 0
-    for first, recs in stream:
-        records[first:first + len(recs)] = recs
-        done += len(recs)
-        if progress is not None:
-            progress(done, replications)
+    with _interruptible():
+        for first, recs in stream:
+            records[first:first + len(recs)] = recs
+            done += len(recs)
+            if progress is not None:
+                progress(done, replications)
+            _Interrupt.check()
     return [r for r in records if r is not None]
 
 

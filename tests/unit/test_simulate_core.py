@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import signal
 
 import numpy as np
 import pandas as pd
@@ -136,3 +138,18 @@ def test_kpis_frame_is_long_and_numeric() -> None:
     assert list(result.kpis.columns) == ["replication", "metric", "value"]
     assert pd.api.types.is_float_dtype(result.kpis.value)
     assert set(result.kpis.replication) == {0, 1, 2}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ctrl_c_stops_the_run_between_replications(workers: int) -> None:
+    s = load_scenario(TINY)
+    calls: list[int] = []
+
+    def interrupt(done: int, total: int) -> None:
+        calls.append(done)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    with pytest.raises(KeyboardInterrupt):
+        simulate(s, even_plan(s), replications=400, seed=1, workers=workers, progress=interrupt)
+    assert len(calls) == 1  # stopped at the first check after the signal
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored

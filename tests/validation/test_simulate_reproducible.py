@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from distributed import Client, LocalCluster
+from distributed import LocalCluster
 
 from engine.plan import even_plan
 from engine.schema import Scenario
@@ -36,8 +36,8 @@ def test_serial_processes_and_dask_give_identical_results() -> None:
     serial = simulate(s, plan, replications=30, seed=5)
     pooled = simulate(s, plan, replications=30, seed=5, workers=2)
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
-        dask = simulate(s, plan, replications=30, seed=5, scheduler=client)
+                      dashboard_address=None) as cluster:
+        dask = simulate(s, plan, replications=30, seed=5, scheduler=cluster.scheduler_address)
     for other in (pooled, dask):
         assert other.kpis.equals(serial.kpis)
         assert np.array_equal(other.region_weekly, serial.region_weekly)
