@@ -26,6 +26,7 @@ BUILDERS: tuple[Callable[[ReportData], s.Section | None], ...] = (
 LEADING: dict[str, Callable[[ReportData], s.Section | None]] = {
     "compare": s.comparison_section,
     "sweep": s.frontier_section,
+    "recalibrate": s.explanation_section,
 }
 """The section a kind of report opens with, before the usual ones."""
 
@@ -114,6 +115,11 @@ def _sections(data: ReportData) -> list[s.Section]:
     return found + ([other] if other else [])
 
 
+def _plain_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """The meta shown under "About this run" (the re-plan's explanation has its own section)."""
+    return {k: v for k, v in meta.items() if k != "explanation"}
+
+
 def _facts(meta: dict[str, Any]) -> str:
     """The run's facts (seed, versions, created time) as a definition list."""
     rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(_fact(v))}</dd>" for k, v in meta.items())
@@ -144,7 +150,7 @@ def render_html(data: ReportData) -> str:
     nav = "".join(f'<a href="#{a}">{esc(t)}</a>' for a, t, _ in sections)
     body = "".join(f'<section id="{a}"><h2>{esc(t)}</h2>{html}</section>'
                    for a, t, html in sections)
-    facts = f'<section id="about"><h2>About this run</h2>{_facts(data.meta)}</section>'
+    facts = f'<section id="about"><h2>About this run</h2>{_facts(_plain_meta(data.meta))}</section>'
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'

@@ -224,6 +224,15 @@ def alerts_section(data: ReportData) -> Section | None:
         alerts, data.currency, name="alerts", limit=40)
 
 
+def explanation_section(data: ReportData) -> Section | None:
+    """What changed and why: the plain-words lines a re-plan puts in ``meta["explanation"]``."""
+    lines = data.meta.get("explanation")
+    if not lines:
+        return None
+    items = "".join(f"<li>{esc(str(line))}</li>" for line in lines)
+    return "explanation", "What changed and why", f'<ul class="explain">{items}</ul>'
+
+
 def other_section(data: ReportData, known: set[str]) -> Section | None:
     """Tables outside the known families, shown as plain tables."""
     others = {n: f for n, f in data.tables.items() if n not in known and not f.empty}

@@ -85,3 +85,20 @@ def test_contract_is_checked():
         ReportData(title="t", scenario="s", currency="¥", kind="other")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="unit"):
         Headline("x", 1, 2, 3, "euros")  # type: ignore[arg-type]
+
+
+def test_recalibrate_report_opens_with_what_changed_and_why() -> None:
+    from dataclasses import replace
+
+    from engine.report import render_html
+    from engine.report.sample import sample_report_data
+
+    data = sample_report_data("run")
+    lines = ["conversion at proposal fell from 65% to 52% <in two regions>", "targets lowered"]
+    data = replace(data, kind="recalibrate", meta={**data.meta, "explanation": lines})
+    html = render_html(data)
+    section = html.split('id="explanation"', 1)[1]
+    assert "What changed and why" in section.split("</section>", 1)[0]
+    assert "&lt;in two regions&gt;" in section and "<in two regions>" not in html
+    assert html.index('id="explanation"') < html.index('id="revenue"')
+    assert html.split('id="about"', 1)[1].count("targets lowered") == 0
