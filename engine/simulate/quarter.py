@@ -38,6 +38,16 @@ REGION_WEEKLY = (
 """Per region and week: new leads, won deals, leads gone cold, customer orders (won and
 repeat), units shipped, revenue and gross profit booked (money), cash collected (money),
 receivables at the week's end (money). Stage entries follow as ``stage:<id>``."""
+KPIS = """Quarter KPIs of a replication (money in the scenario's currency):
+revenue, gross_profit (booked plus simulated; gross profit less backup-supply premiums),
+net_contribution (gross profit less the plan's spend and rep cost), target (sum of the plan's
+targets), attainment (revenue / target; NaN without targets), hit_target (1 if revenue >= target),
+new_product_share (of simulated revenue), fill_rate (units shipped at once / units ordered),
+stockout_days (days with no stock, summed over stocked products), lost_units,
+backordered_units (open at the end), backup_cost, leads, wins, cold_share (leads gone cold at
+the first stage / leads entering it), rep_utilisation (rep hours worked / rep hours available),
+lead_response_days (mean wait for the first stage's pick-up), cash (collected), receivables (at
+the end), dso (receivables / revenue x days simulated), overdue_share (receivables past due)."""
 PRODUCT_SALES = ("units", "revenue", "gross_profit")
 """Per product and week, before the stock statistics of ``engine.simulate.stock``."""
 
