@@ -2,8 +2,8 @@
 
 - ``safety_stock``: a product whose stock falls below safety stock in at least half of the
   replications in some week (``week`` is the first such week).
-- ``milestone_lag``: a region whose median cumulative revenue at a month's end is below its
-  cumulative target (needs targets in the plan).
+- ``milestone_lag``: a region whose median cumulative revenue at a month's end is more than
+  ``MILESTONE_TOLERANCE`` below its cumulative target (needs targets in the plan).
 - ``bottleneck``: the stage losing most leads to waiting (cold share), else the one with the
   longest mean wait.
 - ``churn_risk``: a repeat segment losing at least ``CHURN_ALERT_SHARE`` of its customers.
@@ -19,6 +19,7 @@ from engine.simulate.inputs import SimInputs
 from engine.simulate.quarter import REGION_WEEKLY, product_metrics
 
 BREACH_PROBABILITY = 0.5
+MILESTONE_TOLERANCE = 0.02
 CHURN_ALERT_SHARE = 0.03
 FUNNEL_COLUMNS = [
     "stage", "entered", "started", "cold", "converted", "conversion", "cold_share",
@@ -69,7 +70,7 @@ def _milestones(inp: SimInputs, revenue: np.ndarray, start_week: int) -> list[li
             continue
         for i, region in enumerate(inp.regions):
             got, want = median[i, end - 1], target[i, end - 1]
-            if want > 0 and got < want:
+            if want > 0 and got < want * (1.0 - MILESTONE_TOLERANCE):
                 detail = f"month {m}: median revenue {got:,.0f} vs target {want:,.0f} " \
                          f"({got / want - 1:+.1%})"
                 rows.append(["milestone_lag", region, int(end), detail])

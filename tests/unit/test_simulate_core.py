@@ -153,3 +153,13 @@ def test_ctrl_c_stops_the_run_between_replications(workers: int) -> None:
         simulate(s, even_plan(s), replications=400, seed=1, workers=workers, progress=interrupt)
     assert len(calls) == 1  # stopped at the first check after the signal
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored
+
+
+def test_no_milestone_alert_when_revenue_runs_ahead_of_target() -> None:
+    s = load_scenario(TINY)
+    data = even_plan(s).to_dict()
+    # from week 2 on, deals bring about 50 x 0.3 x 100 = 1,500 a week: far above 500
+    data["targets"] = [{"region": "solo", "line": "core", "week": w, "target": 500.0}
+                       for w in range(1, 14)]
+    result = simulate(s, plan_from_dict(data), replications=20, seed=2)
+    assert "milestone_lag" not in set(result.alerts.kind)
