@@ -10,8 +10,9 @@ In one run, as medians of ``--runs`` repetitions after a warm-up, it measures:
 
 Every simulation runs the solver-free ``even_plan``, so only the simulator is timed; the
 process's one-time start (imports, loading the compiled kernels) happens in the warm-up.
-The machine's load average is recorded: other processes on a 2-core machine skew the 2-worker
-numbers most.
+Other processes on a 2-core machine skew the 2-worker numbers most, so the run also measures
+the speedup the machine gives right then to a pure CPU loop in 2 processes against 1 (the
+ceiling for ours), and records the load average.
 
 Usage: ``python -m benchmarks.bench_simulate [--runs 3] [--quick]``.
 Results go to ``benchmarks/results/simulate.{json,md}``; the table is printed.
@@ -38,6 +39,30 @@ SCENARIOS = {
 REPLICATIONS = {"base": 200, "small": 200, "medium": 60, "large": 20}
 REGION_STEPS = (10, 25, 50, 100, 200)
 GOAL = 1000
+
+
+def _burn(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def machine_speedup(runs: int, n: int = 6_000_000) -> float:
+    """Median speedup of a pure-Python CPU loop run twice in 2 processes over once in 1."""
+    import multiprocessing
+
+    ratios = []
+    with multiprocessing.get_context("forkserver").Pool(2) as pool:
+        pool.map(_burn, [1000, 1000])
+        for _ in range(runs):
+            start = time.perf_counter()
+            _burn(n)
+            one = time.perf_counter() - start
+            start = time.perf_counter()
+            pool.map(_burn, [n, n])
+            ratios.append(2 * one / (time.perf_counter() - start))
+    return statistics.median(ratios)
 
 
 def timed(scenario: Any, plan: Any, n: int, workers: int, runs: int) -> float:
@@ -111,7 +136,7 @@ def goal(runs: int) -> float:
 
 
 def markdown(rows: list[dict[str, Any]], scaling: list[dict[str, Any]], goal_s: float,
-             runs: int, load: tuple[float, float]) -> str:
+             runs: int, load: tuple[float, float], ceiling: tuple[float, float]) -> str:
     lines = [
         "| scenario | regions x channels x products | replications | serial rep/s | "
         "2 workers rep/s | speedup |",
@@ -132,7 +157,9 @@ def markdown(rows: list[dict[str, Any]], scaling: list[dict[str, Any]], goal_s: 
         f"Goal: {GOAL:,} replications of base.yaml on 2 workers in {goal_s:.1f} s "
         f"(target < 10 s).",
         f"Medians of {runs} runs after a warm-up; even_plan; load average "
-        f"{load[0]:.2f} before, {load[1]:.2f} after (2 cores).",
+        f"{load[0]:.2f} before, {load[1]:.2f} after (2 cores); a pure CPU loop got "
+        f"{ceiling[0]:.2f}x / {ceiling[1]:.2f}x (before / after) from 2 processes: the "
+        "ceiling for the speedups on the machine as it was.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -143,6 +170,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="Fewer replications, small sizes.")
     args = parser.parse_args(argv)
     load_before = os.getloadavg()[0]
+    ceiling = machine_speedup(args.runs)
     names = ["base", "small"] if args.quick else list(SCENARIOS)
     scale = 4 if args.quick else 1
     rows = [measure(name, REPLICATIONS[name] // scale, args.runs) for name in names]
@@ -150,9 +178,11 @@ def main(argv: list[str] | None = None) -> None:
     scaling = region_scaling(args.runs, steps)
     goal_s = goal(1 if args.quick else args.runs)
     load = (load_before, os.getloadavg()[0])
-    table = markdown(rows, scaling, goal_s, args.runs, load)
+    ceilings = (ceiling, machine_speedup(args.runs))
+    table = markdown(rows, scaling, goal_s, args.runs, load, ceilings)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    data = {"rows": rows, "scaling": scaling, "goal_s": goal_s, "load": load}
+    data = {"rows": rows, "scaling": scaling, "goal_s": goal_s, "load": load,
+            "machine_speedup": ceilings}
     (RESULTS / "simulate.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
     (RESULTS / "simulate.md").write_text(table, encoding="utf-8")
     print(table)
