@@ -112,6 +112,7 @@ def region_scaling(runs: int, steps: tuple[int, ...]) -> list[dict[str, Any]]:
     from benchmarks.scale import make_scale_scenario
     from engine import build_scenario
     from engine.plan import even_plan
+    from engine.simulate import simulate
 
     rows = []
     for regions in steps:
@@ -120,9 +121,13 @@ def region_scaling(runs: int, steps: tuple[int, ...]) -> list[dict[str, Any]]:
         doc["products"] = [_nested(row) for row in doc["products"]]
         s = build_scenario(doc, f"scale-{regions}")
         n = max(10, 1000 // regions)
-        seconds = timed(s, even_plan(s), n, 1, runs)
-        rows.append({"regions": regions, "ms_per_replication": 1000 * seconds / n,
-                     "ms_per_region": 1000 * seconds / n / regions})
+        plan = even_plan(s)
+        seconds = timed(s, plan, n, 1, runs)
+        kpis = simulate(s, plan, replications=5, seed=1).kpis
+        leads = float(kpis[kpis.metric == "leads"].value.mean())
+        rows.append({"regions": regions, "leads": leads, "ms_per_replication": 1000 * seconds / n,
+                     "ms_per_region": 1000 * seconds / n / regions,
+                     "us_per_lead": 1e6 * seconds / n / leads})
     return rows
 
 
@@ -148,10 +153,11 @@ def markdown(rows: list[dict[str, Any]], scaling: list[dict[str, Any]], goal_s: 
             f"{r['replications']} | {r['serial_rate']:.1f} | {r['parallel_rate']:.1f} | "
             f"{r['speedup']:.2f}x |"
         )
-    lines += ["", "| regions | ms per replication | ms per region |", "|---|---|---|"]
+    lines += ["", "| regions | leads per replication | ms per replication | ms per region | "
+              "µs per lead |", "|---|---|---|---|---|"]
     for r in scaling:
-        lines.append(f"| {r['regions']} | {r['ms_per_replication']:.1f} | "
-                     f"{r['ms_per_region']:.2f} |")
+        lines.append(f"| {r['regions']} | {r['leads']:,.0f} | {r['ms_per_replication']:.1f} | "
+                     f"{r['ms_per_region']:.2f} | {r['us_per_lead']:.3f} |")
     lines += [
         "",
         f"Goal: {GOAL:,} replications of base.yaml on 2 workers in {goal_s:.1f} s "
