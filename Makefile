@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/quarterplan validate scenarios/base.yaml
+	$(BIN)/quarterplan run scenarios/base.yaml
 
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest

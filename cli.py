@@ -27,6 +27,11 @@ class QuarterplanGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            if ctx.meta.get("debug"):
+                raise
+            click.secho("interrupted: stopped, nothing written", fg="red", err=True)
+            ctx.exit(130)
         except QuarterplanError as exc:
             if ctx.meta.get("debug"):
                 raise
@@ -259,6 +264,158 @@ def recalibrate_command(
         click.echo(render_recalibration(result, loaded), nl=False)
         if out:
             click.echo(f"Wrote {out}")
+
+
+def montecarlo_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--replications --seed --workers --scheduler``, shared by the Monte Carlo commands."""
+    options = [
+        click.option("--replications", type=click.IntRange(min=1),
+                     help="Simulated quarters [default: the scenario's]."),
+        click.option("--seed", type=click.IntRange(min=0),
+                     help="Root seed [default: the scenario's]."),
+        click.option("--workers", type=click.IntRange(min=1),
+                     help="Local processes [default: all cores for 100+ replications]."),
+        click.option("--scheduler", metavar="ADDRESS", help="Run on this Dask scheduler."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _run_options(scenario: Any, replications: int | None, seed: int | None,
+                 workers: int | None, scheduler: str | None) -> Any:
+    from engine.workflow import RunOptions, auto_workers
+
+    n = replications or scenario.simulation.replications
+    return RunOptions(replications=replications, seed=seed,
+                      workers=workers or auto_workers(n), scheduler=scheduler)
+
+
+class _Progress:
+    """A progress bar on stderr for long runs (silent for ``--format json``)."""
+
+    def __init__(self, label: str, show: bool) -> None:
+        self.label, self.show, self.bar = label, show, None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.show:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+        self.bar.update(done - self.bar.pos)
+        if done >= total:
+            self.bar.render_finish()
+            self.bar = None
+
+
+@main.command("run")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@montecarlo_options
+@click.option("--out", type=click.Path(file_okay=False),
+              help="Run folder [default: runs/<scenario>-<timestamp>].")
+@click.option("--overwrite", is_flag=True, help="Replace an existing run folder.")
+@format_option
+def run_command(scenario: str, replications: int | None, seed: int | None,
+                workers: int | None, scheduler: str | None, out: str | None, overwrite: bool,
+                fmt: str) -> None:
+    """Optimise, simulate and summarise the quarter; write the run folder (the main job)."""
+    from engine.output import render_csv
+    from engine.report.runfolder import result_document
+    from engine.run_report import headline_text, run_json, run_report_data, write_run_report
+    from engine.workflow import run_scenario
+
+    loaded = engine.load_scenario(scenario)
+    opts = _run_options(loaded, replications, seed, workers, scheduler)
+    result = run_scenario(loaded, opts, _Progress("simulating", fmt != "json"))
+    data, document = run_report_data(result), run_json(result)
+    folder = write_run_report(data, document, scenario, out, overwrite)
+    if fmt == "json":
+        click.echo(render_json(result_document(data, document)), nl=False)
+    elif fmt == "csv":
+        click.echo(render_csv(result.simulation.summary()), nl=False)
+    else:
+        click.echo(headline_text(result) + f"\nWrote {folder}/ (report.html, workbook.xlsx, "
+                   "result.json, tables/)")
+
+
+@main.command("compare")
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@montecarlo_options
+@click.option("--plan-from", metavar="SCENARIO",
+              help="Hold this scenario's plan fixed and simulate it under every scenario.")
+@click.option("--out", type=click.Path(file_okay=False), help="Also write a run folder here.")
+@click.option("--overwrite", is_flag=True, help="Replace an existing run folder.")
+@format_option
+def compare_command(scenarios: tuple[str, ...], replications: int | None, seed: int | None,
+                    workers: int | None, scheduler: str | None, plan_from: str | None,
+                    out: str | None, overwrite: bool, fmt: str) -> None:
+    """Run scenarios side by side on common random numbers, with paired differences."""
+    from engine.errors import UsageError
+    from engine.output import render_csv
+    from engine.report.runfolder import result_document
+    from engine.run_report import compare_report_data, comparison_text, write_run_report
+    from engine.workflow import compare_scenarios
+
+    if len(scenarios) < 2:
+        raise UsageError("compare: give at least two scenarios")
+    loaded = [engine.load_scenario(p) for p in scenarios]
+    index = None
+    if plan_from is not None:
+        names = [s.name for s in loaded]
+        if plan_from not in names and plan_from not in scenarios:
+            raise UsageError(f"--plan-from: {plan_from!r} is not one of the scenarios compared")
+        index = scenarios.index(plan_from) if plan_from in scenarios else names.index(plan_from)
+    opts = _run_options(loaded[0], replications, seed, workers, scheduler)
+    result = compare_scenarios(loaded, opts, index, _Progress("simulating", fmt != "json"))
+    data = compare_report_data(result)
+    document = {"comparison": result.table}
+    if out:
+        write_run_report(data, document, scenarios[0], out, overwrite)
+    if fmt == "json":
+        click.echo(render_json(result_document(data, document)), nl=False)
+    elif fmt == "csv":
+        click.echo(render_csv(result.table), nl=False)
+    else:
+        click.echo(comparison_text(result) + (f"\nWrote {out}/" if out else ""))
+
+
+@main.command("sweep")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--budget", "budget_range", metavar="START:STOP:COUNT",
+              help="Multiples of the spendable budget (e.g. 0.8:1.2:9): the efficient frontier.")
+@click.option("--set", "sets", multiple=True, metavar="PATH=VALUES",
+              help="Sweep a field, e.g. channels.social.spend.max=5e5,1e6 (repeatable).")
+@click.option("--split", "splits", multiple=True, metavar="CHANNEL=START:STOP:COUNT",
+              help="Sweep a channel's share of the spendable budget (repeatable).")
+@click.option("--simulate", is_flag=True, help="Also simulate every point.")
+@montecarlo_options
+@click.option("--out", type=click.Path(file_okay=False), help="Also write a run folder here.")
+@click.option("--overwrite", is_flag=True, help="Replace an existing run folder.")
+@format_option
+def sweep_command(scenario: str, budget_range: str | None, sets: tuple[str, ...],
+                  splits: tuple[str, ...], simulate: bool, replications: int | None,
+                  seed: int | None, workers: int | None, scheduler: str | None,
+                  out: str | None, overwrite: bool, fmt: str) -> None:
+    """Budget frontier (--budget) or a grid of settings (--set, --split), re-optimised."""
+    from engine.output import render_csv
+    from engine.report.runfolder import result_document
+    from engine.run_report import write_run_report
+    from engine.sweep_report import run_sweep, sweep_report_data, sweep_text
+
+    loaded = engine.load_scenario(scenario)
+    opts = _run_options(loaded, replications, seed, workers, scheduler)
+    result = run_sweep(scenario, loaded, budget_range, sets, splits, simulate, opts,
+                       _Progress("sweeping", fmt != "json"))
+    data = sweep_report_data(result, loaded)
+    document = {"frontier": result.frontier, "kind": result.kind}
+    if out:
+        write_run_report(data, document, scenario, out, overwrite)
+    if fmt == "json":
+        click.echo(render_json(result_document(data, document)), nl=False)
+    elif fmt == "csv":
+        click.echo(render_csv(result.frontier), nl=False)
+    else:
+        click.echo(sweep_text(result, loaded) + (f"\nWrote {out}/" if out else ""))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ Paths use the scenario's own field names; rows of id-keyed tables are addressed 
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,15 @@ class Setting:
 
     path: str
     values: tuple[Any, ...]
+    names: tuple[str, ...] = ()
+    """How each value is shown (default: ``path=value``)."""
+
+    def name(self, index: int) -> str:
+        """The label of value ``index``."""
+        if self.names:
+            return self.names[index]
+        value = self.values[index]
+        return f"{self.path}={value:g}" if isinstance(value, float) else f"{self.path}={value}"
 
 
 def parse_range(text: str, option: str = "--budget") -> tuple[float, ...]:
@@ -78,8 +86,3 @@ def apply_setting(doc: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     parent, key = _step(node, parts[-1], path)
     parent[key] = value
     return out
-
-
-def label(settings: Sequence[tuple[str, Any]]) -> str:
-    """A short name for one grid point: ``social.spend.max=1e+06``."""
-    return ", ".join(f"{p}={v:g}" if isinstance(v, float) else f"{p}={v}" for p, v in settings)

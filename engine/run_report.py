@@ -1,0 +1,312 @@
+"""From results to what a planner reads: report tables, headline figures, terminal text.
+
+``run_report_data`` and ``compare_report_data`` turn the workflow's results into the report
+layer's ``ReportData`` (which ``engine.report`` writes as JSON, CSV, Excel and HTML);
+``headline_text`` and ``comparison_text`` are what the terminal shows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import engine
+from engine.output import render_table, to_jsonable
+from engine.report.data import Headline, ReportData
+from engine.simulate import SimulationResult
+from engine.workflow import Comparison, RunResult
+
+KPI_HEADLINES: tuple[tuple[str, str, str], ...] = (
+    ("gross_profit", "Gross profit", "money"),
+    ("revenue", "Revenue", "money"),
+    ("hit_target", "Chance of hitting target", "share"),
+    ("new_product_share", "New-product share", "share"),
+    ("fill_rate", "Fill rate", "share"),
+    ("dso", "Days sales outstanding", "days"),
+)
+
+
+def _kpi(sim: SimulationResult, metric: str) -> pd.Series:
+    summary = sim.summary()
+    return summary[summary.metric == metric].iloc[0]
+
+
+def headline(run: RunResult) -> list[Headline]:
+    """Headline figures: P50 with P10-P90 (the chance of hitting target is a probability)."""
+    out = []
+    for metric, label, unit in KPI_HEADLINES:
+        k = _kpi(run.simulation, metric)
+        if metric == "hit_target":
+            target = float(_kpi(run.simulation, "target")["mean"])
+            out.append(
+                Headline(
+                    label,
+                    k["mean"],
+                    k["mean"],
+                    k["mean"],
+                    "share",
+                    note=f"target {run.scenario.currency}{target / 1e6:,.1f}M",
+                )
+            )
+        else:
+            out.append(Headline(label, k["p10"], k["p50"], k["p90"], unit))  # type: ignore[arg-type]
+    spend = run.plan.total_spend
+    out.append(
+        Headline(
+            "Marketing spend",
+            spend,
+            spend,
+            spend,
+            "money",
+            note=f"{run.scenario.budget.reserve_share:.0%} reserve held back",
+        )
+    )
+    return out
+
+
+def _fan(run: RunResult) -> pd.DataFrame:
+    fan = run.simulation.bands("revenue")
+    target = run.plan.targets.groupby("week").target.sum().cumsum()
+    fan["target"] = fan.week.map(target).astype(float)
+    return fan
+
+
+def _stock(run: RunResult) -> pd.DataFrame | None:
+    sim = run.simulation
+    items = {i.product: i.safety_stock for i in run.scenario.inventory.stock}
+    if not items:
+        return None
+    frame = sim.weekly
+    stock = frame[(frame.metric == "stock") & frame["product"].isin(items)]
+    bands = stock.groupby(["week", "product"]).value.quantile([0.1, 0.5, 0.9]).unstack()  # type: ignore[arg-type]
+    bands.columns = ["p10", "p50", "p90"]
+    bands = bands.reset_index()
+    bands["safety_stock"] = bands["product"].map(items).astype(float)
+    return bands
+
+
+def _cash(run: RunResult) -> pd.DataFrame:
+    frames = []
+    for metric, cumulative in (("cash", True), ("receivables", False)):
+        band = run.simulation.bands(metric, cumulative=cumulative)
+        frames.append(band.assign(metric=metric)[["week", "metric", "p10", "p50", "p90"]])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _funnel(sim: SimulationResult) -> pd.DataFrame:
+    f = sim.funnel.copy()
+    f["bottleneck"] = False
+    bottleneck = sim.alerts[sim.alerts.kind == "bottleneck"]
+    if not bottleneck.empty:
+        f.loc[f.stage == bottleneck.iloc[0].subject, "bottleneck"] = True
+    return f
+
+
+def _meta(run: RunResult, now: datetime) -> dict[str, Any]:
+    opt = run.optimization
+    meta: dict[str, Any] = {
+        "created": now.isoformat(timespec="seconds"),
+        "seed": run.simulation.seed,
+        "replications": run.simulation.replications,
+        "plan": run.plan.source,
+        "targets": f"policy rule '{run.scenario.policy.target.rule}' on a pilot forecast",
+        "quarterplan": engine.__version__,
+    }
+    if opt is not None:
+        meta |= {
+            "solver": opt.solver,
+            "status": opt.status.value,
+            "objective": opt.objective,
+            "mip_gap": opt.gap,
+            "shadow_prices_from": opt.duals_from,
+        }
+    return meta
+
+
+def run_tables(run: RunResult) -> dict[str, pd.DataFrame]:
+    """Every table of a run, under the report layer's names."""
+    sim, plan = run.simulation, run.plan
+    tables = {
+        "spend": plan.spend,
+        "reps": plan.reps,
+        "targets": plan.targets,
+        "revenue_fan": _fan(run),
+        "funnel": _funnel(sim),
+        "cash": _cash(run),
+        "kpis": sim.summary(),
+        "alerts": sim.alerts,
+    }
+    stock = _stock(run)
+    if stock is not None:
+        tables["stock"] = stock
+    if run.optimization is not None:
+        tables["shadow_prices"] = run.optimization.shadow_prices
+        tables["expected_outcome"] = run.optimization.outcome
+    return tables
+
+
+def run_report_data(run: RunResult, now: datetime | None = None) -> ReportData:
+    """The run as the report layer's input (kind ``run``)."""
+    when = now or datetime.now()
+    return ReportData(
+        title=f"Quarter plan — {run.scenario.name}",
+        scenario=run.scenario.name,
+        currency=run.scenario.currency,
+        headline=headline(run),
+        tables=run_tables(run),
+        meta=_meta(run, when),
+        kind="run",
+    )
+
+
+def run_json(run: RunResult) -> dict[str, Any]:
+    """The whole result as plain data (optimisation and simulation)."""
+    opt = run.optimization
+    return to_jsonable(
+        {
+            "scenario": run.scenario.name,
+            "plan": run.plan.to_dict(),
+            "optimization": opt.to_dict() if opt is not None else None,
+            "simulation": run.simulation.to_dict(),
+        }
+    )
+
+
+def _band(k: pd.Series, money: bool, currency: str) -> str:
+    if money:
+        return (
+            f"{currency}{k['p50'] / 1e6:,.2f}M (P10–P90 {currency}{k['p10'] / 1e6:,.2f}M–"
+            f"{currency}{k['p90'] / 1e6:,.2f}M)"
+        )
+    return f"{k['p50']:.1%} (P10–P90 {k['p10']:.1%}–{k['p90']:.1%})"
+
+
+def headline_text(run: RunResult) -> str:
+    """What the terminal shows after a run."""
+    s, sim, cur = run.scenario, run.simulation, run.scenario.currency
+    hit = float(_kpi(sim, "hit_target")["mean"])
+    target = float(_kpi(sim, "target")["mean"])
+    lines = [
+        f"{s.name}: {sim.replications} simulated quarters, seed {sim.seed}",
+        f"  gross profit  {_band(_kpi(sim, 'gross_profit'), True, cur)}",
+        f"  revenue       {_band(_kpi(sim, 'revenue'), True, cur)}",
+        f"  target        {cur}{target / 1e6:,.2f}M ({s.policy.target.rule} rule): "
+        f"hit in {hit:.0%} of quarters",
+        f"  new products  {_band(_kpi(sim, 'new_product_share'), False, cur)} of revenue",
+        "",
+    ]
+    by_channel = run.plan.spend.groupby("channel").spend.sum().sort_values(ascending=False)
+    total = by_channel.sum()
+    split = ", ".join(f"{c} {v / total:.0%}" for c, v in by_channel.items() if total > 0)
+    lines.append(f"Spend {cur}{total:,.0f} of {cur}{s.budget.spendable:,.0f}: {split}")
+    if run.optimization is not None:
+        lines.append("What the constraints cost:")
+        lines += [f"  {m}" for m in _top_prices(run.optimization.shadow_prices)]
+    lines += _alert_lines(sim.alerts)
+    return "\n".join(lines) + "\n"
+
+
+def _top_prices(prices: pd.DataFrame, n: int = 3) -> list[str]:
+    """The budget's shadow price first (the planner's first question), then the largest others."""
+    budget = prices[prices.constraint == "budget"]
+    others = prices[prices.constraint != "budget"]
+    others = others.assign(size=others.value.abs()).sort_values("size", ascending=False)
+    return [*budget.meaning, *others.meaning.head(n - len(budget))]
+
+
+def _alert_lines(alerts: pd.DataFrame) -> list[str]:
+    if alerts.empty:
+        return ["No alerts."]
+    counts = alerts.kind.value_counts()
+    lines = ["Alerts: " + ", ".join(f"{n} {str(k).replace('_', ' ')}" for k, n in counts.items())]
+    for kind in counts.index:
+        first = alerts[alerts.kind == kind].iloc[0]
+        lines.append(f"  {str(kind).replace('_', ' ')}: {first.subject} — {first.detail}")
+    return lines
+
+
+def compare_report_data(c: Comparison, now: datetime | None = None) -> ReportData:
+    """A comparison as the report layer's input (kind ``compare``)."""
+    base = c.runs[0]
+    when = now or datetime.now()
+    title = "Scenario comparison — " + " vs ".join(c.names)
+    if c.plan_from:
+        title += f" (plan of {c.plan_from} held fixed)"
+    tables = {
+        "comparison": c.table,
+        "kpis": base.simulation.summary(),
+        "revenue_fan": _fan(base),
+        "spend": base.plan.spend,
+    }
+    return ReportData(
+        title=title,
+        scenario=", ".join(c.names),
+        currency=base.scenario.currency,
+        headline=headline(base),
+        tables=tables,
+        meta={**_meta(base, when), "scenarios": c.names},
+        kind="compare",
+    )
+
+
+def comparison_text(c: Comparison) -> str:
+    """Side-by-side P50 (P10–P90) per KPI, and each alternative's paired difference."""
+    t = c.table
+    rows = []
+    for metric in dict.fromkeys(t.metric):
+        row: dict[str, Any] = {"metric": metric}
+        for name in c.names:
+            r = t[(t.metric == metric) & (t.scenario == name)].iloc[0]
+            row[name] = _fmt(metric, r.p50)
+            if name != c.names[0]:
+                low, high = _fmt(metric, r.diff_lo, True), _fmt(metric, r.diff_hi, True)
+                row[f"{name} − {c.names[0]} (95%)"] = (
+                    f"{_fmt(metric, r.diff_mean, signed=True)} [{low}, {high}]"
+                )
+                row[f"P({name} better)"] = f"{r.prob_better:.0%}"
+        rows.append(row)
+    head = (
+        f"Common random numbers: seed {c.runs[0].simulation.seed}, "
+        f"{c.runs[0].simulation.replications} replications each"
+    )
+    if c.plan_from:
+        head += f"; the plan of {c.plan_from} is held fixed"
+    return (
+        head
+        + "\n\n"
+        + render_table(pd.DataFrame(rows), "P50 by scenario, paired difference against the first")
+    )
+
+
+def _fmt(metric: str, value: float, signed: bool = False) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    sign = "+" if signed else ""
+    if metric in ("revenue", "gross_profit", "net_contribution"):
+        return f"{value / 1e6:{sign},.2f}M"
+    if "share" in metric or metric in ("attainment", "hit_target", "fill_rate", "rep_utilisation"):
+        return f"{value * 100:{sign}.1f}%"
+    return f"{value:{sign},.2f}"
+
+
+def write_run_report(
+    data: ReportData,
+    result: dict[str, Any],
+    scenario_path: str,
+    out: str | None = None,
+    overwrite: bool = False,
+    now: datetime | None = None,
+) -> Path:
+    """Write the run folder (default ``runs/<scenario>-<timestamp>``) and return its path."""
+    from engine.loading import read_document
+    from engine.report.runfolder import default_run_folder, write_run_folder
+
+    folder = Path(out) if out else default_run_folder(data.scenario, now or datetime.now())
+    written = write_run_folder(
+        data, result, folder, resolved_scenario=read_document(scenario_path), overwrite=overwrite
+    )
+    return written.path

@@ -1,0 +1,201 @@
+"""Sweeps: the budget frontier (one model re-solved at each budget) and grids of any field.
+
+``budget_frontier`` builds the model once, at the largest budget, and re-solves it with the
+budget row's bound changed (HiGHS keeps its session and basis). ``grid_sweep`` rebuilds the
+scenario at each point of a ``--set`` or ``--split`` grid. Either can also simulate each point.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from engine.errors import InfeasiblePlanError
+from engine.grid import Setting, apply_setting
+from engine.loading import build_scenario
+from engine.optimize import (
+    OptimizationResult,
+    OptimizeOptions,
+    build_inputs,
+    build_model,
+    raise_for_status,
+    result_of,
+    solve,
+)
+from engine.schema import Scenario
+from engine.workflow import RunOptions, run_scenario
+
+FRONTIER_COLUMNS = [
+    "point",
+    "budget",
+    "objective",
+    "revenue",
+    "gross_profit",
+    "shadow_price",
+    "current",
+    "status",
+]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Points of a sweep: ``frontier`` (one row per point; simulated KPIs appended when asked)."""
+
+    scenario: str
+    kind: str
+    frontier: pd.DataFrame
+
+
+def _point(result: OptimizationResult, budget: float) -> dict[str, Any]:
+    prices = result.shadow_prices
+    budget_price = prices[prices.constraint == "budget"].value
+    return {
+        "budget": budget,
+        "objective": result.objective,
+        "revenue": float(result.outcome.revenue.sum()),
+        "gross_profit": float(result.outcome.gross_profit.sum()),
+        "shadow_price": float(budget_price.iloc[0]) if len(budget_price) else 0.0,
+        "status": result.status.value,
+    }
+
+
+def budget_frontier(
+    s: Scenario,
+    multipliers: Sequence[float],
+    options: OptimizeOptions | None = None,
+    progress: Progress | None = None,
+) -> Sweep:
+    """Objective, revenue and the budget's shadow price at each multiple of the spendable budget.
+
+    Budgets the constraints cannot meet (spend minimums above the budget) are reported with
+    status ``infeasible`` rather than stopping the sweep.
+    """
+    opts = options or OptimizeOptions()
+    base = s.budget.spendable
+    levels = sorted({float(m) for m in multipliers})
+    m = build_model(
+        build_inputs(s, OptimizeOptions(**{**opts.__dict__, "budget": base * max(levels)}))
+    )
+    rows = []
+    for i, mult in enumerate(levels):
+        m.set_budget(base * mult)
+        sol = solve(m, opts)
+        try:
+            raise_for_status(m, sol)
+        except InfeasiblePlanError:
+            rows.append(
+                {
+                    "point": f"x{mult:g}",
+                    "budget": base * mult,
+                    "status": "infeasible",
+                    "current": mult == 1.0,
+                }
+            )
+            continue
+        finally:
+            if progress:
+                progress(i + 1, len(levels))
+        rows.append(
+            {
+                "point": f"x{mult:g}",
+                **_point(result_of(m, sol, opts), base * mult),
+                "current": mult == 1.0,
+            }
+        )
+    return Sweep(s.name, "budget", pd.DataFrame(rows, columns=FRONTIER_COLUMNS))
+
+
+def grid_points(settings: Sequence[Setting]) -> list[tuple[str, list[tuple[str, Any]]]]:
+    """Every combination of the settings' values: ``(label, [(path, value), ...])``."""
+    points = []
+    for combo in itertools.product(*(range(len(x.values)) for x in settings)):
+        name = ", ".join(x.name(i) for x, i in zip(settings, combo, strict=True))
+        points.append((name, [(x.path, x.values[i]) for x, i in zip(settings, combo, strict=True)]))
+    return points
+
+
+def split_settings(doc: dict[str, Any], splits: Sequence[Setting]) -> list[Setting]:
+    """``--split online=0.2:0.6:5``: the channel's share of the spendable budget, as equal
+    lower and upper spend bounds on that channel."""
+    spendable = doc["budget"]["total"] * (1 - doc["budget"].get("reserve_share", 0.1))
+    out = []
+    for sp in splits:
+        values = tuple({"min": v * spendable, "max": v * spendable} for v in sp.values)
+        names = tuple(f"{sp.path} share={v:.0%}" for v in sp.values)
+        out.append(Setting(f"channels.{sp.path}.spend", values, names))
+    return out
+
+
+def grid_sweep(
+    doc: dict[str, Any],
+    source: str,
+    settings: Sequence[Setting],
+    run: RunOptions | None = None,
+    simulate: bool = False,
+    progress: Progress | None = None,
+) -> Sweep:
+    """Optimise (and optionally simulate) the scenario at every point of the grid."""
+    opts = run or RunOptions()
+    points = grid_points(settings)
+    rows = []
+    for i, (name, point) in enumerate(points):
+        changed = doc
+        for path, value in point:
+            changed = apply_setting(changed, path, value)
+        s = build_scenario(changed, f"{source} [{name}]")
+        row: dict[str, Any] = {"point": name, "budget": s.budget.spendable, "current": False}
+        try:
+            if simulate:
+                result = run_scenario(s, opts)
+                row |= _simulated(result.simulation.summary())
+                opt = result.optimization
+            else:
+                from engine.optimize import optimize
+
+                opt = optimize(s, opts.optimize)
+            assert opt is not None
+            row |= _point(opt, s.budget.spendable)
+        except InfeasiblePlanError:
+            row["status"] = "infeasible"
+        rows.append(row)
+        if progress:
+            progress(i + 1, len(points))
+    frame = pd.DataFrame(rows)
+    return Sweep(str(doc.get("name", source)), "grid", frame)
+
+
+def _simulated(summary: pd.DataFrame) -> dict[str, float]:
+    rows = {r["metric"]: r for r in summary.to_dict(orient="records")}
+    out = {
+        f"sim_{m}_{q}": float(rows[m][q])
+        for m in ("revenue", "gross_profit")
+        for q in ("p10", "p50", "p90")
+        if m in rows
+    }
+    if "hit_target" in rows:
+        out["sim_hit_target"] = float(rows["hit_target"]["mean"])
+    return out
+
+
+def simulate_frontier(s: Scenario, sweep: Sweep, run: RunOptions | None = None) -> Sweep:
+    """Simulate every feasible budget level of a frontier (same seed: common random numbers)."""
+    opts = run or RunOptions()
+    rows: list[dict[str, Any]] = []
+    for record in sweep.frontier.to_dict(orient="records"):
+        row: dict[str, Any] = {str(k): v for k, v in record.items()}
+        if row["status"] != "infeasible":
+            scaled = s.model_copy(
+                update={
+                    "budget": s.budget.model_copy(
+                        update={"total": row["budget"] / (1 - s.budget.reserve_share)}
+                    )
+                }
+            )
+            row |= _simulated(run_scenario(scaled, opts).simulation.summary())
+        rows.append(row)
+    return Sweep(sweep.scenario, sweep.kind, pd.DataFrame(rows))
