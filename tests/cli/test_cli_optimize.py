@@ -32,8 +32,9 @@ def test_table_view_shows_spend_reps_targets_and_shadow_prices() -> None:
         "Top shadow prices (from the LP with hires",
     ):
         assert any(line.startswith(title) for line in lines), title
-    assert "one more tenured support rep in tier3_west (416 h) is worth ¥" in result.stdout
-    assert "worth nothing more at the margin: budget," in result.stdout
+    assert "one more tenured support rep in kunming (416 h) is worth ¥" in result.stdout
+    assert "one more ¥ of budget is worth ¥0." in result.stdout
+    assert "worth nothing more at the margin: channel_min," in result.stdout
     assert "binding constraints:" in lines[-1]
 
 

@@ -46,10 +46,11 @@ def test_hours_per_lead_weights_stages_by_reach() -> None:
     s = load_scenario(BASE)
     reach = ec.stage_reach(s, "online")
     hours = ec.hours_per_lead(s, "online")
-    # qualify (telesales, 0.5h), demo (channel role telesales, 1.5h), proposal (support, 2h),
-    # negotiate (telesales, 1h)
-    assert hours["telesales"] == pytest.approx(0.5 * reach[0] + 1.5 * reach[1] + 1.0 * reach[3])
-    assert hours["support"] == pytest.approx(2.0 * reach[2])
+    h = [st.hours for st in s.funnel.stages]
+    # qualify (telesales), demo (the channel's role: telesales online), proposal (support),
+    # negotiate (the channel's role)
+    assert hours["telesales"] == pytest.approx(h[0] * reach[0] + h[1] * reach[1] + h[3] * reach[3])
+    assert hours["support"] == pytest.approx(h[2] * reach[2])
     assert hours["field"] == 0
 
 

@@ -61,7 +61,9 @@ def test_response_pieces_approximate_the_exact_optimum_within_a_tenth_of_a_perce
 
 
 def test_targets_follow_the_stretch_rule_and_cover_every_week() -> None:
-    s = load_scenario(SCENARIOS / "base.yaml")
+    base = load_scenario(SCENARIOS / "base.yaml")
+    rule = base.policy.target.model_copy(update={"rule": "stretch", "stretch": 1.05})
+    s = base.model_copy(update={"policy": base.policy.model_copy(update={"target": rule})})
     result = optimize(s)
     targets = result.plan.targets
     assert set(targets.week) == set(range(1, 14))

@@ -94,7 +94,7 @@ SHARE_CASES = [
     # coefficients, so the value is smooth (not piecewise linear) in it: central differences
     # with a small step, checked to 0.1%.
     (lambda s, v: product_floor(s, "aurora_pro", v), 0.43, "product_margin_floor[aurora_pro]"),
-    (lambda s, v: policy(s, new_product_share_min=v), 0.24, "new_product_share"),
+    (lambda s, v: policy(s, new_product_share_min=v), 0.23, "new_product_share"),
 ]
 
 
