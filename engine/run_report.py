@@ -253,15 +253,20 @@ def compare_report_data(c: Comparison, now: datetime | None = None) -> ReportDat
     )
 
 
+MEAN_METRICS = frozenset({"hit_target"})
+"""KPIs shown by their mean (a 0/1 outcome's mean is its probability; its median is not)."""
+
+
 def comparison_text(c: Comparison) -> str:
-    """Side-by-side P50 (P10–P90) per KPI, and each alternative's paired difference."""
+    """Side-by-side P50 per KPI (the probability for ``hit_target``), and each alternative's
+    paired difference against the first with its 95% interval."""
     t = c.table
     rows = []
     for metric in dict.fromkeys(t.metric):
         row: dict[str, Any] = {"metric": metric}
         for name in c.names:
             r = t[(t.metric == metric) & (t.scenario == name)].iloc[0]
-            row[name] = _fmt(metric, r.p50)
+            row[name] = _fmt(metric, r["mean"] if metric in MEAN_METRICS else r.p50)
             if name != c.names[0]:
                 low, high = _fmt(metric, r.diff_lo, True), _fmt(metric, r.diff_hi, True)
                 row[f"{name} − {c.names[0]} (95%)"] = (
@@ -275,11 +280,8 @@ def comparison_text(c: Comparison) -> str:
     )
     if c.plan_from:
         head += f"; the plan of {c.plan_from} is held fixed"
-    return (
-        head
-        + "\n\n"
-        + render_table(pd.DataFrame(rows), "P50 by scenario, paired difference against the first")
-    )
+    title = "P50 by scenario (hit_target: probability), paired difference against the first"
+    return head + "\n\n" + render_table(pd.DataFrame(rows), title)
 
 
 def _fmt(metric: str, value: float, signed: bool = False) -> str:
