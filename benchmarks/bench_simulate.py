@@ -4,7 +4,8 @@ In one run, as medians of ``--runs`` repetitions after a warm-up, it measures:
 
 - for ``scenarios/base.yaml`` and the scale scenarios (``benchmarks/scale.py``: small 10x5x10,
   medium 50x6x30, large 200x6x50): replications per second serially and with ``--workers 2``
-  (local processes), and the speedup (serial time over parallel time, same run);
+  (local processes), and the speedup (median of serial over parallel time, the two timed one
+  right after the other so both see the same background load);
 - the goal: 1,000 replications of ``base.yaml`` with 2 workers, wall-clock (pool start included);
 - time per replication against the number of regions (``make_scale_scenario(R, 6, 10)``).
 
@@ -85,12 +86,15 @@ def measure(name: str, n: int, runs: int) -> dict[str, Any]:
 
     s = load_scenario(SCENARIOS[name])
     plan = even_plan(s)
-    serial, parallel = timed(s, plan, n, 1, runs), timed(s, plan, n, 2, runs)
+    timed(s, plan, 20, 1, 1)
+    pairs = [(timed(s, plan, n, 1, 1), timed(s, plan, n, 2, 1)) for _ in range(runs)]
+    serial = statistics.median(a for a, _ in pairs)
+    parallel = statistics.median(b for _, b in pairs)
     return {
         "scenario": name, "regions": len(s.regions), "channels": len(s.channels),
         "products": len(s.products), "replications": n, "serial_s": serial,
         "parallel_s": parallel, "serial_rate": n / serial, "parallel_rate": n / parallel,
-        "speedup": serial / parallel,
+        "speedup": statistics.median(a / b for a, b in pairs),
     }
 
 
