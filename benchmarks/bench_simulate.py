@@ -66,11 +66,12 @@ def machine_speedup(runs: int, n: int = 6_000_000) -> float:
     return statistics.median(ratios)
 
 
-def timed(scenario: Any, plan: Any, n: int, workers: int, runs: int) -> float:
+def timed(scenario: Any, plan: Any, n: int, workers: int, runs: int, warm: bool = True) -> float:
     """Median seconds of ``runs`` simulations of ``n`` replications (after one warm-up)."""
     from engine.simulate import simulate
 
-    simulate(scenario, plan, replications=min(n, 20), seed=1, workers=workers)
+    if warm:
+        simulate(scenario, plan, replications=min(n, 20), seed=1, workers=workers)
     times = []
     for run in range(runs):
         start = time.perf_counter()
@@ -87,7 +88,9 @@ def measure(name: str, n: int, runs: int) -> dict[str, Any]:
     s = load_scenario(SCENARIOS[name])
     plan = even_plan(s)
     timed(s, plan, 20, 1, 1)
-    pairs = [(timed(s, plan, n, 1, 1), timed(s, plan, n, 2, 1)) for _ in range(runs)]
+    timed(s, plan, 20, 2, 1)
+    pairs = [(timed(s, plan, n, 1, 1, warm=False), timed(s, plan, n, 2, 1, warm=False))
+             for _ in range(runs)]
     serial = statistics.median(a for a, _ in pairs)
     parallel = statistics.median(b for _, b in pairs)
     return {
