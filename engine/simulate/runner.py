@@ -7,8 +7,10 @@ whatever the backend, the number of workers or the chunking. Work is sent in chu
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
+import queue
 import signal
 import threading
 from collections import deque
@@ -99,27 +101,61 @@ def _pool(workers: int) -> Any:
     return ctx.Pool(workers, initializer=_ignore_interrupt)
 
 
+class _Feeder:
+    """Hands chunks to the pool one per process as each finishes (from the pool's result
+    thread), while the calling process takes chunks from the other end."""
+
+    def __init__(self, pool: Any, args: tuple[SimInputs, int, QuarterState],
+                 pieces: list[tuple[int, int]]) -> None:
+        self.pool, self.args = pool, args
+        self.todo = deque(pieces)
+        self.lock = threading.Lock()
+        self.results: queue.Queue[Chunk | BaseException] = queue.Queue()
+
+    def take(self, from_start: bool) -> tuple[int, int] | None:
+        with self.lock:
+            if not self.todo:
+                return None
+            return self.todo.popleft() if from_start else self.todo.pop()
+
+    def submit(self) -> None:
+        piece = self.take(from_start=True)
+        if piece is not None:
+            inp, seed, state = self.args
+            with contextlib.suppress(ValueError):  # the pool was stopped (Ctrl-C, an error)
+                self.pool.apply_async(run_chunk, (inp, seed, *piece, state),
+                                      callback=self.done, error_callback=self.results.put)
+
+    def done(self, chunk: Chunk) -> None:
+        self.results.put(chunk)
+        self.submit()
+
+
 def _processes(inp: SimInputs, seed: int, pieces: list[tuple[int, int]], state: QuarterState,
                workers: int) -> Iterator[Chunk]:
-    """``workers - 1`` pool processes plus this one: while the pool starts up (a second or
-    so), and whenever its queue is full, this process runs chunks itself."""
-    todo = deque(pieces)
-    running: list[Any] = []
+    """``workers - 1`` pool processes plus this one: each pool process gets a new chunk as it
+    finishes one, and this process runs chunks from the other end of the list meanwhile."""
     pool = _pool(workers - 1)
+    feeder = _Feeder(pool, (inp, seed, state), pieces)
     try:
-        while todo or running:
-            while todo and len(running) < 2 * (workers - 1):
-                first, count = todo.popleft()
-                running.append(pool.apply_async(run_chunk, (inp, seed, first, count, state)))
-            for job in [j for j in running if j.ready()]:
-                running.remove(job)
-                yield job.get()
-            if todo:
-                first, count = todo.pop()
-                yield run_chunk(inp, seed, first, count, state)
-            elif running:
-                running[0].wait(0.05)
+        for _ in range(workers - 1):
+            feeder.submit()
+        received = 0
+        while received < len(pieces):
+            piece = feeder.take(from_start=False)
+            if piece is not None:
+                received += 1
+                yield run_chunk(inp, seed, *piece, state)
+                continue
+            try:
+                item = feeder.results.get(timeout=0.05)
+            except queue.Empty:
                 _Interrupt.check()
+                continue
+            if isinstance(item, BaseException):
+                raise SimulationError(f"a worker failed: {item}") from item
+            received += 1
+            yield item
         pool.close()
     except BaseException:
         pool.terminate()
