@@ -41,9 +41,9 @@ class ModelInputs:
     price: np.ndarray
     """Realised price per unit by source, arrival week and product (S x H x P; money)."""
     win_prob: np.ndarray
-    """Probability a lead is won, by source (S)."""
+    """Probability a lead is won, by region and source (R x S)."""
     units_per_win: np.ndarray
-    """Units per won deal by source and product (S x P)."""
+    """Units per won deal by region, source and product (R x S x P)."""
     mix: np.ndarray
     """Share of won orders by source and product (S x P)."""
     close_share: np.ndarray
@@ -131,16 +131,22 @@ def _intent_weeks(s: Scenario) -> tuple[np.ndarray, int]:
 
 
 def _source_tables(s: Scenario, sources: list[str]) -> dict[str, np.ndarray]:
-    """Per-source economics: win probability, units per win, price by week, hours, reach."""
+    """Per region x source economics (the region's conversion multiplier included): win
+    probability, units per win, hours, reach of the intent stage; per source: mix, price."""
     _, stage = _intent_weeks(s)
     price = np.stack([eco.revenue_per_unit(s, c, eco.promotion_discounts(s, c)) for c in sources])
+    regions = [r.id for r in s.regions]
     return {
-        "win_prob": np.array([eco.win_probability(s, c) for c in sources]),
-        "units_per_win": np.stack([eco.units_per_win(s, c) for c in sources]),
+        "win_prob": np.array([[eco.win_probability(s, c, r) for c in sources] for r in regions]),
+        "units_per_win": np.array(
+            [[eco.units_per_win(s, c, r) for c in sources] for r in regions]
+        ),
         "mix": np.stack([eco.product_mix(s, c) for c in sources]),
         "price": price,
-        "hours": np.array([[eco.hours_per_lead(s, c)[o] for o in ROLES] for c in sources]),
-        "reach": np.array([eco.stage_reach(s, c)[stage] for c in sources]),
+        "hours": np.array(
+            [[[eco.hours_per_lead(s, c, r)[o] for o in ROLES] for c in sources] for r in regions]
+        ),
+        "reach": np.array([[eco.stage_reach(s, c, r)[stage] for c in sources] for r in regions]),
     }
 
 
@@ -220,16 +226,16 @@ def build_inputs(s: Scenario, options: OptimizeOptions | None = None) -> ModelIn
     iqf = eco.in_quarter_fraction(s)
     intent_weeks, _ = _intent_weeks(s)
     spendable = s.budget.spendable if opts.budget is None else float(opts.budget)
-    wins = tables["win_prob"][None, :] * (demand @ iqf)
+    wins = tables["win_prob"] * (demand @ iqf)
     revenue = np.einsum(
-        "rsa,a,s,sp,sap->rsp",
+        "rsa,a,rs,rsp,sap->rsp",
         demand,
         iqf,
         tables["win_prob"],
         tables["units_per_win"],
         tables["price"],
     )
-    units = wins[:, :, None] * tables["units_per_win"][None, :, :]
+    units = wins[:, :, None] * tables["units_per_win"]
     profit = (revenue - units * eco.unit_costs(s)).sum(axis=2)[:, : len(s.channels)]
     worth = profit if s.policy.objective == "gross_profit" else None
     locks = _locks(s, opts)
@@ -253,8 +259,8 @@ def build_inputs(s: Scenario, options: OptimizeOptions | None = None) -> ModelIn
         wins=wins,
         units=units,
         revenue=revenue,
-        hours=demand.sum(axis=2)[:, :, None] * tables["hours"][None, :, :],
-        intent=tables["reach"][None, :] * (demand @ intent_weeks),
+        hours=demand.sum(axis=2)[:, :, None] * tables["hours"],
+        intent=tables["reach"] * (demand @ intent_weeks),
         lead_weeks=demand.sum(axis=2),
         organic=np.array([r.organic_leads for r in s.regions]),
         repeat_units=_repeat_units(s),

@@ -95,7 +95,7 @@ def weekly_line_revenue(d: ModelInputs, rates: np.ndarray) -> np.ndarray:
     by_line = np.zeros((len(d.products), len(d.lines)))
     by_line[np.arange(len(d.products)), d.line_of] = 1.0
     per_arrival = np.einsum(
-        "rs,rsa,s,sp,sap,pl->ral", rates, d.demand, d.win_prob, d.units_per_win, d.price, by_line
+        "rs,rsa,rs,rsp,sap,pl->ral", rates, d.demand, d.win_prob, d.units_per_win, d.price, by_line
     )
     closing = np.einsum("ral,aw->rwl", per_arrival, d.close_share)
     repeat = (d.repeat_revenue @ by_line) / d.weeks
