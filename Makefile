@@ -29,7 +29,8 @@ typecheck: $(STAMP)
 	$(BIN)/mypy engine
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.bench_optimize --runs 5
+	$(BIN)/python -m benchmarks.bench_simulate --runs 3
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
