@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from engine.schema.commercial import Collections, Policy, Pricing
-from engine.schema.common import Count, Money, Share, Strict
+from engine.schema.common import Count, Money, NonNegative, Share, Strict
 from engine.schema.market import Channel, Product, Region, Segment
 from engine.schema.operations import Funnel, Inventory, Salesforce
 
@@ -57,6 +57,12 @@ class Simulation(Strict):
     """Replications of the quarter."""
     seed: Count = 20261128
     """Root seed; every replication's streams are spawned from it."""
+    lead_rate_cv: NonNegative = 0.0
+    """How uncertain the lead response is: each replication multiplies each channel's lead rate
+    by its own mean-one lognormal factor with this coefficient of variation (0: rates known)."""
+    conversion_cv: NonNegative = 0.0
+    """How uncertain the funnel is: each replication multiplies each stage's conversion by its
+    own mean-one lognormal factor with this coefficient of variation (capped at 1)."""
 
 
 class Scenario(Strict):
