@@ -114,6 +114,10 @@ class SimInputs:
     """(R x W) revenue target per region and week (money); all NaN when the plan has none."""
     spend: float
     rep_cost: float
+    lead_rate_cv: float = 0.0
+    """Coefficient of variation of each source's lead-rate factor across replications."""
+    conversion_cv: float = 0.0
+    """Coefficient of variation of each stage's conversion factor across replications."""
 
     @property
     def days(self) -> float:
@@ -316,4 +320,6 @@ def build_inputs(s: Scenario, plan: Plan) -> SimInputs:
         targets=_targets(s, plan),
         spend=plan.total_spend,
         rep_cost=_rep_cost(s, plan),
+        lead_rate_cv=s.simulation.lead_rate_cv,
+        conversion_cv=s.simulation.conversion_cv,
     )

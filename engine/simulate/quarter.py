@@ -23,6 +23,7 @@ from engine.simulate.state import QuarterState
 from engine.simulate.stock import PRODUCT_WEEKLY
 from engine.simulate.streams import Streams
 from engine.simulate.supply import Shipments, ship_orders
+from engine.simulate.uncertainty import uncertain_inputs
 
 REGION_WEEKLY = (
     "leads",
@@ -169,6 +170,7 @@ def _kpis(inp: SimInputs, state: QuarterState, rw: np.ndarray, pw: np.ndarray,
 
 def run_replication(inp: SimInputs, streams: Streams, state: QuarterState) -> ReplicationRecord:
     """One replication on prepared inputs (what ``simulate`` runs in its workers)."""
+    inp = uncertain_inputs(inp, streams["uncertainty"])
     funnel = run_funnel(inp, streams, state)
     repeat, segments = repeat_orders(inp, streams["repeat"], state.start_day)
     orders = merge(won_orders(inp, funnel, streams["products"]), repeat,

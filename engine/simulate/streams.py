@@ -20,6 +20,7 @@ STREAMS: tuple[str, ...] = (
     "repeat",
     "supply",
     "payments",
+    "uncertainty",
 )
 """Named sub-streams of a replication. New sources go at the end so existing ones keep their
 numbers."""
