@@ -8,8 +8,10 @@ scenario at each point of a ``--set`` or ``--split`` grid. Either can also simul
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -131,6 +133,63 @@ def split_settings(doc: dict[str, Any], splits: Sequence[Setting]) -> list[Setti
     return out
 
 
+def grid_point(
+    doc: dict[str, Any],
+    source: str,
+    name: str,
+    point: list[tuple[str, Any]],
+    opts: RunOptions,
+    simulate: bool,
+) -> dict[str, Any]:
+    """One grid point optimised (and simulated when asked); a plain row of results."""
+    from engine.optimize import optimize
+
+    changed = doc
+    for path, value in point:
+        changed = apply_setting(changed, path, value)
+    s = build_scenario(changed, f"{source} [{name}]")
+    row: dict[str, Any] = {"point": name, "budget": s.budget.spendable, "current": False}
+    try:
+        if simulate:
+            result = run_scenario(s, opts)
+            row |= _simulated(result.simulation.summary())
+            opt = result.optimization
+        else:
+            opt = optimize(s, opts.optimize)
+        assert opt is not None
+        row |= _point(opt, s.budget.spendable)
+    except InfeasiblePlanError:
+        row["status"] = "infeasible"
+    return row
+
+
+def _pool_rows(
+    doc: dict[str, Any],
+    source: str,
+    points: list[tuple[str, Any]],
+    opts: RunOptions,
+    simulate: bool,
+    progress: Progress | None,
+) -> list[dict[str, Any]]:
+    """Grid points spread over local processes (each simulates serially) or a Dask cluster."""
+    inner = replace(opts, workers=1, scheduler=None)
+    args = [(doc, source, name, point, inner, simulate) for name, point in points]
+    if opts.scheduler is not None:
+        from distributed import Client
+
+        with Client(opts.scheduler) as client:
+            futures = client.map(lambda a: grid_point(*a), args, pure=False)
+            return list(client.gather(futures))
+    context = multiprocessing.get_context("spawn")
+    rows: list[dict[str, Any]] = []
+    with ProcessPoolExecutor(max_workers=opts.workers, mp_context=context) as pool:
+        for row in pool.map(grid_point, *zip(*args, strict=True)):
+            rows.append(row)
+            if progress:
+                progress(len(rows), len(args))
+    return rows
+
+
 def grid_sweep(
     doc: dict[str, Any],
     source: str,
@@ -139,34 +198,24 @@ def grid_sweep(
     simulate: bool = False,
     progress: Progress | None = None,
 ) -> Sweep:
-    """Optimise (and optionally simulate) the scenario at every point of the grid."""
+    """Optimise (and optionally simulate) the scenario at every point of the grid.
+
+    With ``simulate``, points run in parallel over ``run.workers`` processes or on
+    ``run.scheduler`` (each point's simulation serially, on the same seed); optimising alone is
+    quicker in this process than the start-up of a pool.
+    """
     opts = run or RunOptions()
     points = grid_points(settings)
-    rows = []
-    for i, (name, point) in enumerate(points):
-        changed = doc
-        for path, value in point:
-            changed = apply_setting(changed, path, value)
-        s = build_scenario(changed, f"{source} [{name}]")
-        row: dict[str, Any] = {"point": name, "budget": s.budget.spendable, "current": False}
-        try:
-            if simulate:
-                result = run_scenario(s, opts)
-                row |= _simulated(result.simulation.summary())
-                opt = result.optimization
-            else:
-                from engine.optimize import optimize
-
-                opt = optimize(s, opts.optimize)
-            assert opt is not None
-            row |= _point(opt, s.budget.spendable)
-        except InfeasiblePlanError:
-            row["status"] = "infeasible"
-        rows.append(row)
-        if progress:
-            progress(i + 1, len(points))
-    frame = pd.DataFrame(rows)
-    return Sweep(str(doc.get("name", source)), "grid", frame)
+    spread = simulate and (opts.workers > 1 or opts.scheduler is not None)
+    if spread and len(points) > 1:
+        rows = _pool_rows(doc, source, points, opts, simulate, progress)
+    else:
+        rows = []
+        for name, point in points:
+            rows.append(grid_point(doc, source, name, point, opts, simulate))
+            if progress:
+                progress(len(rows), len(points))
+    return Sweep(str(doc.get("name", source)), "grid", pd.DataFrame(rows))
 
 
 def _simulated(summary: pd.DataFrame) -> dict[str, float]:

@@ -122,3 +122,18 @@ def test_sweep_grid_and_usage_errors() -> None:
     assert _run("sweep", str(BASE)).exit_code == 2
     bad = _run("sweep", str(BASE), "--set", "channels.tiktok.quality=1")
     assert bad.exit_code == 2 and "no field or row 'tiktok'" in bad.stderr
+
+
+def test_simulated_grid_points_are_the_same_serially_and_in_processes() -> None:
+    from engine import read_document
+    from engine.grid import parse_setting
+    from engine.sweep import grid_sweep
+    from engine.workflow import RunOptions
+
+    doc = read_document(BASE)
+    settings = [parse_setting("channels.social.quality=0.7,1.0")]
+    serial = grid_sweep(doc, "base", settings, RunOptions(replications=8, seed=3), True)
+    pooled = grid_sweep(doc, "base", settings, RunOptions(replications=8, seed=3, workers=2),
+                        True)
+    pd.testing.assert_frame_equal(serial.frontier, pooled.frontier)
+    assert serial.frontier.sim_revenue_p50.notna().all()
