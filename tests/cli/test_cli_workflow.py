@@ -137,3 +137,22 @@ def test_simulated_grid_points_are_the_same_serially_and_in_processes() -> None:
                         True)
     pd.testing.assert_frame_equal(serial.frontier, pooled.frontier)
     assert serial.frontier.sim_revenue_p50.notna().all()
+
+
+def test_simulated_grid_points_on_a_dask_cluster_match_the_serial_run() -> None:
+    from distributed import LocalCluster
+
+    from engine import read_document
+    from engine.grid import parse_setting
+    from engine.sweep import grid_sweep
+    from engine.workflow import RunOptions
+
+    doc = read_document(BASE)
+    settings = [parse_setting("channels.social.quality=0.7,1.0")]
+    serial = grid_sweep(doc, "base", settings, RunOptions(replications=6, seed=4), True)
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                      dashboard_address=None) as cluster:
+        dask = grid_sweep(doc, "base", settings,
+                          RunOptions(replications=6, seed=4, scheduler=cluster.scheduler_address),
+                          True)
+    pd.testing.assert_frame_equal(serial.frontier, dask.frontier)
