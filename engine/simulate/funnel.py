@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.simulate.distributions import draw
+from engine.simulate.distributions import draw, draw_remaining
 from engine.simulate.inputs import SimInputs
 from engine.simulate.poisson import poisson
 from engine.simulate.queueing import clock_table, serve_ordered
@@ -76,35 +76,62 @@ def _categorical(rng: np.random.Generator, cum: np.ndarray, n: int) -> np.ndarra
 
 def draw_arrivals(inp: SimInputs, streams: Streams, start_day: float) -> Leads:
     """New leads from ``start_day`` to the quarter's end: Poisson cohorts per day x region x
-    channel, spread uniformly within their day, with segments by ``lead_share``."""
+    channel, spread uniformly within their day, with segments by ``lead_share``.
+
+    The whole quarter is drawn and the days before ``start_day`` dropped, so that a run from
+    week ``K`` gets the same later arrivals as the run from week 0 on the same streams (common
+    random numbers between a forecast made mid-quarter and the quarter run straight through).
+    """
     days = int(inp.days)
-    first = int(start_day)
-    rate = np.repeat(inp.lead_rate, 7, axis=0)[first:days]
+    rate = np.repeat(inp.lead_rate, 7, axis=0)[:days]
     counts = poisson(streams["arrivals"], rate)
     cell = np.repeat(np.arange(counts.size), counts.ravel())
     day, region, channel = np.unravel_index(cell, counts.shape)
-    arrival = first + day + streams["arrivals"].random(cell.size)
+    arrival = day + streams["arrivals"].random(cell.size)
     segment = _categorical(streams["segments"], np.cumsum(inp.segment_share), cell.size)
-    return Leads(region.astype(np.int64), channel.astype(np.int64), segment, arrival)
+    keep = day >= int(start_day)
+    return Leads(region[keep].astype(np.int64), channel[keep].astype(np.int64), segment[keep],
+                 arrival[keep])
 
 
-def open_leads(inp: SimInputs, state: QuarterState, streams: Streams) -> tuple[Leads, np.ndarray]:
-    """Leads of ``state`` (waiting at ``state.start_day``) and the stage index of each."""
-    rows = [lead for lead in state.leads for _ in range(lead.count)]
-    n = len(rows)
+@dataclass(frozen=True)
+class Carried:
+    """The leads of a ``QuarterState``, one entry each."""
+
+    leads: Leads
+    stage: np.ndarray
+    started: np.ndarray
+    """A rep has the lead (no queue, no more rep hours)."""
+    elapsed: np.ndarray
+    """Days in service (``started``) or waiting (days)."""
+
+
+def open_leads(inp: SimInputs, state: QuarterState, streams: Streams) -> Carried:
+    """Leads of ``state`` (in their stages at ``state.start_day``), one entry per lead; a
+    waiting lead has waited at most ``patience`` days, and none longer than the quarter so
+    far."""
+    rows = state.leads
+    count = np.array([r.count for r in rows], dtype=np.int64)
+
+    def each(values: list[float] | list[int] | list[bool], dtype: type) -> np.ndarray:
+        return np.repeat(np.array(values, dtype=dtype), count)
+
+    n = int(count.sum())
     seg = _categorical(streams["segments"], np.cumsum(inp.segment_share), n)
-    known = np.array(
-        [inp.segments.index(r.segment) if r.segment is not None else -1 for r in rows],
-        dtype=np.int64,
-    )
+    known = each([-1 if r.segment is None else inp.segments.index(r.segment) for r in rows],
+                 np.int64)
     week = [state.start_week if r.arrival_week is None else r.arrival_week - 1 for r in rows]
+    started = each([r.started for r in rows], bool)
+    elapsed = np.minimum(each([r.elapsed_days for r in rows], float), state.start_day)
+    elapsed = np.where(started, elapsed, np.minimum(elapsed, inp.patience))
     leads = Leads(
-        np.array([inp.regions.index(r.region) for r in rows], dtype=np.int64),
-        np.array([inp.channels.index(r.channel) for r in rows], dtype=np.int64),
+        each([inp.regions.index(r.region) for r in rows], np.int64),
+        each([inp.channels.index(r.channel) for r in rows], np.int64),
         np.where(known >= 0, known, seg),
-        np.array(week, dtype=float) * 7.0,
+        each(week, float) * 7.0,
     )
-    return leads, np.array([inp.stages.index(r.stage) for r in rows], dtype=np.int64)
+    return Carried(leads, each([inp.stages.index(r.stage) for r in rows], np.int64), started,
+                   elapsed)
 
 
 def _concat(a: Leads, b: Leads) -> Leads:
@@ -113,42 +140,67 @@ def _concat(a: Leads, b: Leads) -> Leads:
 
 
 def _queue(inp: SimInputs, order: np.ndarray, pool: np.ndarray, enter: np.ndarray,
-           work: np.ndarray) -> np.ndarray:
+           work: np.ndarray, t0: float) -> np.ndarray:
     """Pick-up days: the queued leads ``order`` (sorted by pool, then entry) through their
-    pools; the others at once."""
-    start = enter.copy()
+    pools, reps free from day ``t0``; the others at once (not before ``t0``)."""
+    start = np.maximum(enter, t0)
     pools = inp.pools
     serve_ordered(order, pool, enter, work, inp.patience, pools.servers, pools.speed,
-                  clock_table(pools.speed), start)
+                  clock_table(pools.speed), start, t0)
     return start
 
 
+def _carry_in(inp: SimInputs, streams: Streams, k: int, in_service: np.ndarray,
+              served: np.ndarray, idx: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """Positions (in ``idx``) of the carried leads a rep already has in stage ``k``
+    (``in_service``: that stage per lead, -1 for others); their ``length`` becomes the days
+    ``served`` so far plus the rest, drawn given the time served."""
+    busy = np.flatnonzero(in_service[idx] == k)
+    if busy.size:
+        done = served[idx[busy]]
+        length[busy] = done + draw_remaining(streams["carried"], inp.durations[k], done)
+    return busy
+
+
 def run_funnel(inp: SimInputs, streams: Streams, state: QuarterState) -> FunnelOutcome:
-    """Move this replication's leads through every stage (see the module docstring)."""
+    """Move this replication's leads through every stage (see the module docstring).
+
+    Carried leads (``state.leads``) join their stage at ``start_day`` less the days they have
+    waited or been served; those a rep already has skip the queue (``_carry_in``)."""
     K, R, C, W = len(inp.stages), len(inp.regions), len(inp.channels), inp.weeks
-    end = inp.days
-    fresh = draw_arrivals(inp, streams, state.start_day)
-    carried, carried_stage = open_leads(inp, state, streams)
-    leads = _concat(carried, fresh)
-    stage_of = np.concatenate([carried_stage, np.zeros(fresh.arrival.size, dtype=np.int64)])
+    end, t0 = inp.days, state.start_day
+    fresh = draw_arrivals(inp, streams, t0)
+    carried = open_leads(inp, state, streams)
+    n = carried.stage.size
+    leads = _concat(carried.leads, fresh)
+    stage_of = np.concatenate([carried.stage, np.zeros(fresh.arrival.size, dtype=np.int64)])
+    joined = np.concatenate([t0 - carried.elapsed, fresh.arrival])
+    in_service = np.concatenate([np.where(carried.started, carried.stage, -1),
+                                 np.full(fresh.arrival.size, -1)])
+    served = np.concatenate([carried.elapsed, np.zeros(fresh.arrival.size)])
     weekly = np.zeros((K, W, len(FUNNEL_WEEKLY)))
     entered_by_region = np.zeros((K, R, W))
     cold_by_region = np.zeros((R, W))
     open_at_end = np.zeros((K, R, C))
     idx = np.flatnonzero(stage_of == 0)
-    enter = leads.arrival[idx]
+    enter = joined[idx]
     table = np.stack([leads.region, leads.channel, leads.segment])
     for k in range(K):
-        extra = np.flatnonzero(stage_of == k) if k > 0 else np.zeros(0, dtype=np.int64)
+        extra = np.flatnonzero(stage_of[:n] == k) if k > 0 else np.zeros(0, dtype=np.int64)
         idx = np.concatenate([idx, extra])
-        enter = np.concatenate([enter, np.full(extra.size, state.start_day)])
+        enter = np.concatenate([enter, joined[extra]])
         dist = inp.durations[k]
         length = draw(streams["durations"], dist, idx.size)
+        busy = _carry_in(inp, streams, k, in_service, served, idx, length)
         pool, work, key, queued = prepare(
             idx, leads.region, leads.channel, enter, length, inp.pools.of_stage[k],
             inp.pools.hours_per_day, inp.stage_hours[k], dist.expected, end,
         )
-        start = _queue(inp, np.argsort(key)[:queued], pool, enter, work)
+        if busy.size:
+            pool[busy], work[busy], key[busy] = -1, 0.0, np.inf
+            queued = int(np.isfinite(key).sum())
+        start = _queue(inp, np.argsort(key)[:queued], pool, enter, work, t0)
+        start[busy] = enter[busy]
         u = streams["conversions"].random(idx.size)
         moved, leave = tally_stage(
             idx, table, enter, start, length, u, inp.conversion[..., k], pool, work,

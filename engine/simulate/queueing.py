@@ -52,13 +52,15 @@ def _real_time(speed, cum, x, w):
 
 
 @numba.njit(cache=True)
-def serve_ordered(order, pool, arrival, work, patience, servers, speed, cum, start):
+def serve_ordered(order, pool, arrival, work, patience, servers, speed, cum, start, t0):
     """Fill ``start`` (pick-up day; ``inf``: went cold or no rep ever free) for the leads
     ``order`` lists, which must be sorted by pool then arrival; other entries are untouched.
 
     ``pool``, ``arrival``, ``work`` are per lead: pool index, day it joins the queue, work in
     days of a tenured rep; ``patience`` days before a lead goes cold (``inf``: never);
     ``servers``, ``speed``, ``cum``: reps per pool, (pools x W) pace, ``clock_table(speed)``.
+    Reps are free from day ``t0`` on; a lead that joined earlier (carried into a mid-quarter
+    start) keeps its place and its patience but is picked up at ``t0`` at the earliest.
     """
     n = order.shape[0]
     weeks = speed.shape[1]
@@ -71,7 +73,7 @@ def serve_ordered(order, pool, arrival, work, patience, servers, speed, cum, sta
             j += 1
         c = servers[p]
         sp, cu = speed[p], cum[p]
-        free = np.zeros(max(c, 1))
+        free = np.full(max(c, 1), _clock(sp, cu, t0))
         for m in order[i:j]:
             if c == 0:
                 start[m] = np.inf
@@ -83,12 +85,12 @@ def serve_ordered(order, pool, arrival, work, patience, servers, speed, cum, sta
                 if free[q] < best:
                     k, best = q, free[q]
             if best <= ac:
-                start[m] = a
+                start[m] = max(a, t0)
                 free[k] = ac + work[m]
             elif impatient and best > _clock(sp, cu, a + patience):
                 start[m] = np.inf
             else:
-                start[m] = max(a, _real_time(sp, cu, best, _week(a, weeks)))
+                start[m] = max(a, t0, _real_time(sp, cu, best, _week(a, weeks)))
                 free[k] = best + work[m]
         i = j
 
@@ -101,10 +103,11 @@ def serve_fifo(
     servers: np.ndarray,
     speed: np.ndarray,
     cum: np.ndarray,
+    t0: float = 0.0,
 ) -> np.ndarray:
     """Pick-up day of each lead of arrays already sorted by pool then arrival (see
     ``serve_ordered``)."""
     start = np.empty(pool.shape[0])
     order = np.arange(pool.shape[0])
-    serve_ordered(order, pool, arrival, work, patience, servers, speed, cum, start)
+    serve_ordered(order, pool, arrival, work, patience, servers, speed, cum, start, t0)
     return start

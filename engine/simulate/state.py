@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class OpenLeads:
-    """Leads waiting in one funnel stage at the start (they queue for a rep at day ``7K``)."""
+    """Leads in one funnel stage at the start (day ``7K``).
+
+    A lead not yet ``started`` has waited ``elapsed_days`` for a rep: it keeps its place in the
+    queue (ahead of later leads), its patience runs from when it joined, and reps take it from
+    day ``7K`` on. A ``started`` lead has had a rep for ``elapsed_days``: it does not queue and
+    takes no more rep hours; it leaves the stage after the rest of its duration, drawn given
+    that the stage has already lasted ``elapsed_days``.
+    """
 
     region: str
     channel: str
@@ -23,6 +30,10 @@ class OpenLeads:
     """Their segment; ``None`` spreads them over the marketing segments by ``lead_share``."""
     arrival_week: int | None = None
     """Week they first arrived (sets a promotion's price); ``None``: the start week."""
+    started: bool = False
+    """A rep has them (in service) rather than their waiting for one."""
+    elapsed_days: float = 0.0
+    """Days since a rep took them (``started``) or since they joined the queue (waiting)."""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ STREAMS: tuple[str, ...] = (
     "supply",
     "payments",
     "uncertainty",
+    "carried",
 )
 """Named sub-streams of a replication. New sources go at the end so existing ones keep their
 numbers."""
