@@ -62,12 +62,24 @@ class FunnelOutcome:
     won_day: np.ndarray
     weekly: np.ndarray
     """(K x W x len(FUNNEL_WEEKLY)) stage statistics by week."""
-    entered_by_region: np.ndarray
-    """(K x R x W) leads entering each stage by region and week."""
-    cold_by_region: np.ndarray
-    """(R x W) leads gone cold by region and week."""
+    entered: np.ndarray
+    """(K x R x C x W) leads entering each stage by region, channel and week."""
+    cold: np.ndarray
+    """(K x R x C x W) leads gone cold waiting in each stage, by the week they went cold."""
     open_at_end: np.ndarray
     """(K x R x C) leads still in each stage at the quarter's end."""
+    open_weeks: np.ndarray
+    """(K x R x C x W) leads in each stage at each week's end."""
+
+    @property
+    def entered_by_region(self) -> np.ndarray:
+        """(K x R x W) leads entering each stage by region and week."""
+        return self.entered.sum(axis=2)
+
+    @property
+    def cold_by_region(self) -> np.ndarray:
+        """(R x W) leads gone cold by region and week."""
+        return self.cold.sum(axis=(0, 2))
 
 
 def _categorical(rng: np.random.Generator, cum: np.ndarray, n: int) -> np.ndarray:
@@ -179,8 +191,7 @@ def run_funnel(inp: SimInputs, streams: Streams, state: QuarterState) -> FunnelO
                                  np.full(fresh.arrival.size, -1)])
     served = np.concatenate([carried.elapsed, np.zeros(fresh.arrival.size)])
     weekly = np.zeros((K, W, len(FUNNEL_WEEKLY)))
-    entered_by_region = np.zeros((K, R, W))
-    cold_by_region = np.zeros((R, W))
+    entered, cold, open_weeks = (np.zeros((K, R, C, W)) for _ in range(3))
     open_at_end = np.zeros((K, R, C))
     idx = np.flatnonzero(stage_of == 0)
     enter = joined[idx]
@@ -205,7 +216,7 @@ def run_funnel(inp: SimInputs, streams: Streams, state: QuarterState) -> FunnelO
         moved, leave = tally_stage(
             idx, table, enter, start, length, u, inp.conversion[..., k], pool, work,
             inp.pools.hours_per_day, inp.patience, end, state.start_week, weekly[k],
-            entered_by_region[k], cold_by_region, open_at_end[k],
+            entered[k], cold[k], open_at_end[k], open_weeks[k],
         )
         idx, enter = idx[moved], leave[moved]
-    return FunnelOutcome(leads, idx, enter, weekly, entered_by_region, cold_by_region, open_at_end)
+    return FunnelOutcome(leads, idx, enter, weekly, entered, cold, open_at_end, open_weeks)

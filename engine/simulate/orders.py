@@ -31,6 +31,9 @@ class Orders:
     unit_revenue: np.ndarray
     repeat: np.ndarray
     """True for repeat business (existing, key-account and dormant customers)."""
+    source: np.ndarray
+    """Where the order came from: the won lead's channel (``0 .. C - 1``, ``organic`` last),
+    ``C`` for repeat business, ``C + 1`` for back-orders carried into the run."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ def won_orders(inp: SimInputs, funnel: FunnelOutcome, rng: np.random.Generator) 
         units=inp.units_per_order[product] * inp.order_multiplier[segment],
         unit_revenue=inp.unit_revenue[channel, week, product],
         repeat=np.zeros(won.size, dtype=bool),
+        source=channel,
     )
 
 
@@ -86,6 +90,7 @@ def repeat_orders(
         units=(inp.units_per_order[product] * mult[segment])[keep],
         unit_revenue=inp.price[product][keep],
         repeat=np.ones(int(keep.sum()), dtype=bool),
+        source=np.full(int(keep.sum()), len(inp.channels), dtype=np.int64),
     )
     return orders, RepeatOutcome(churned.astype(float), ordered.astype(float))
 
@@ -100,6 +105,7 @@ def carried_orders(inp: SimInputs, state: QuarterState) -> Orders:
         units=np.array([b.units for b in rows], dtype=float),
         unit_revenue=np.array([b.unit_revenue for b in rows], dtype=float),
         repeat=np.zeros(len(rows), dtype=bool),
+        source=np.full(len(rows), len(inp.channels) + 1, dtype=np.int64),
     )
 
 

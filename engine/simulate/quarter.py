@@ -16,6 +16,7 @@ import pandas as pd
 from engine.plan import Plan
 from engine.schema import Scenario
 from engine.simulate.cash import Collections, collect
+from engine.simulate.detail import Detail, detail
 from engine.simulate.funnel import FUNNEL_WEEKLY, FunnelOutcome, run_funnel
 from engine.simulate.inputs import SimInputs, build_inputs
 from engine.simulate.orders import Orders, carried_orders, merge, repeat_orders, won_orders
@@ -68,6 +69,8 @@ class ReplicationRecord:
     """Customers lost per repeat segment."""
     open_leads: np.ndarray
     """(K x R x C) leads still in each stage at the quarter's end."""
+    detail: Detail | None = None
+    """Per-source detail, when asked for (``simulate_quarter(..., detail=True)``)."""
 
     def weekly_frame(self, inp: SimInputs, replication: int = 0) -> pd.DataFrame:
         """This replication's weekly series in long form (see ``engine.simulate.result``)."""
@@ -168,8 +171,10 @@ def _kpis(inp: SimInputs, state: QuarterState, rw: np.ndarray, pw: np.ndarray,
     }
 
 
-def run_replication(inp: SimInputs, streams: Streams, state: QuarterState) -> ReplicationRecord:
-    """One replication on prepared inputs (what ``simulate`` runs in its workers)."""
+def run_replication(inp: SimInputs, streams: Streams, state: QuarterState,
+                    with_detail: bool = False) -> ReplicationRecord:
+    """One replication on prepared inputs (what ``simulate`` runs in its workers); with
+    ``with_detail``, the record carries its ``Detail``."""
     inp = uncertain_inputs(inp, streams["uncertainty"])
     funnel = run_funnel(inp, streams, state)
     repeat, segments = repeat_orders(inp, streams["repeat"], state.start_day)
@@ -184,7 +189,9 @@ def run_replication(inp: SimInputs, streams: Streams, state: QuarterState) -> Re
     sold = np.stack([sales[f"p:{m}"] for m in PRODUCT_SALES], axis=-1)
     pw = np.concatenate([sold, ships.weekly], axis=-1)
     kpis = _kpis(inp, state, rw, pw, funnel.weekly, ships, cash)
-    return ReplicationRecord(rw, pw, funnel.weekly, kpis, segments.churned, funnel.open_at_end)
+    extra = detail(inp, funnel, orders, ships, state) if with_detail else None
+    return ReplicationRecord(rw, pw, funnel.weekly, kpis, segments.churned, funnel.open_at_end,
+                             extra)
 
 
 def simulate_quarter(
@@ -192,7 +199,10 @@ def simulate_quarter(
     plan: Plan,
     streams: Streams,
     initial_state: QuarterState | None = None,
+    detail: bool = False,
 ) -> ReplicationRecord:
     """Simulate one quarter of ``scenario`` under ``plan`` with the named ``streams``
-    (from ``spawn_streams``), from ``initial_state`` (default: the empty start of the quarter)."""
-    return run_replication(build_inputs(scenario, plan), streams, initial_state or QuarterState())
+    (from ``spawn_streams``), from ``initial_state`` (default: the empty start of the quarter);
+    ``detail`` adds the per-source ``Detail`` (``engine.simulate.detail``) to the record."""
+    return run_replication(build_inputs(scenario, plan), streams, initial_state or QuarterState(),
+                           detail)

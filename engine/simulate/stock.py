@@ -27,11 +27,15 @@ PRODUCT_WEEKLY = (
     "stockout_days",
     "stock_days",
     "backordered_days",
+    "ordered",
+    "received",
 )
 """Per product and week: units demanded, filled at once from stock, lost; on hand and
 back-ordered at the week's end; 1 if stock fell below safety stock; days with no stock; unit-days
-on hand and back-ordered (time integrals)."""
+on hand and back-ordered (time integrals); units ordered from suppliers (primary and backup) and
+units delivered by them."""
 _DEMAND, _FILLED, _LOST, _STOCK, _BACK, _BELOW, _OUT, _STOCK_DAYS, _BACK_DAYS = range(9)
+_ORDERED, _RECEIVED = 9, 10
 
 
 @numba.njit(cache=True)
@@ -95,6 +99,7 @@ def run_product(
         if not first and td <= to:
             _advance(t, td, oh, back, weekly)
             t = td
+            weekly[min(int(t // DAYS_PER_WEEK), weeks - 1), _RECEIVED] += pend_q[k]
             oh += pend_q[k]
             on_order -= pend_q[k]
             backup_open = backup_open and pend_b[k] == 0
@@ -140,6 +145,7 @@ def run_product(
                 break
             size = min(q, cap1 - used1)
             pend_t[slot], pend_q[slot], pend_b[slot] = t + lead1[n1] + extra1[w], size, 0
+            weekly[w, _ORDERED] += size
             n1 += 1
             used1 += size
             on_order += size
@@ -149,6 +155,7 @@ def run_product(
             if bq > 0 and not backup_open and used2 < cap2 and lead2.shape[0] > n2 and slot >= 0:
                 size = min(bq, cap2 - used2)
                 pend_t[slot], pend_q[slot], pend_b[slot] = t + lead2[n2] + extra2[w], size, 1
+                weekly[w, _ORDERED] += size
                 n2 += 1
                 used2 += size
                 on_order += size

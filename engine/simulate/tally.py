@@ -40,14 +40,16 @@ def prepare(idx, lead_region, lead_channel, enter, length, of_stage, hours_per_d
 
 @numba.njit(cache=True)
 def tally_stage(idx, leads, enter, start, length, u, conversion, pool, work, hours_per_day,
-                patience, end, start_week, weekly, by_region, cold_region, open_cells):
+                patience, end, start_week, weekly, entered, cold, open_cells, open_weeks):
     """Weekly tallies of the stage's leads; returns which move on in the quarter and the day
     each leaves the stage (``inf``: still there at the end).
 
     ``leads`` is (3 x all leads): region, channel, segment. A lead converts when its uniform
     ``u`` is below ``conversion[region, channel, segment]``. Fills ``weekly`` (W x 9, as
-    ``funnel.FUNNEL_WEEKLY``, by week of entry; ``wip`` by week end), ``by_region`` (R x W
-    entries), ``cold_region`` (R x W) and ``open_cells`` (R x C leads left at the end).
+    ``funnel.FUNNEL_WEEKLY``, by week of entry; ``wip`` by week end), and per region x channel
+    ``entered`` (R x C x W, by week of entry), ``cold`` (R x C x W, by week gone cold),
+    ``open_cells`` (R x C, leads left at the end) and ``open_weeks`` (R x C x W, in the stage
+    at each week's end).
     """
     weeks = weekly.shape[0]
     n = idx.shape[0]
@@ -58,7 +60,7 @@ def tally_stage(idx, leads, enter, start, length, u, conversion, pool, work, hou
         e, s = enter[i], start[i]
         w = _week(e, weeks)
         weekly[w, ENTERED] += 1.0
-        by_region[r, w] += 1.0
+        entered[r, c, w] += 1.0
         if s < end:
             weekly[w, STARTED] += 1.0
             weekly[w, WAIT_DAYS] += s - e
@@ -73,7 +75,7 @@ def tally_stage(idx, leads, enter, start, length, u, conversion, pool, work, hou
         elif not np.isfinite(s) and e + patience < end:
             leave[i] = e + patience
             weekly[w, COLD] += 1.0
-            cold_region[r, _week(leave[i], weeks)] += 1.0
+            cold[r, c, _week(leave[i], weeks)] += 1.0
         else:
             leave[i] = np.inf
         weekly[w, SOJOURN_DAYS] += min(leave[i], end) - e
@@ -84,4 +86,5 @@ def tally_stage(idx, leads, enter, start, length, u, conversion, pool, work, hou
             if t >= leave[i]:
                 break
             weekly[v, WIP] += 1.0
+            open_weeks[r, c, v] += 1.0
     return moved, leave

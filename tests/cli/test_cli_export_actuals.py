@@ -26,8 +26,13 @@ def test_export_actuals_writes_the_first_weeks(tmp_path):
     s = load_scenario(TINY)
     a = load_actuals(path, s, 4)
     want = from_simulation(s, optimize(s).plan, 4, seed=8)
-    pd.testing.assert_frame_equal(a.to_frame(), want, check_dtype=False)
+    line_of = {p.id: p.line for p in s.products}
+    want["line"] = [line or line_of.get(p, "")
+                    for line, p in zip(want.line, want["product"], strict=True)]
+    pd.testing.assert_frame_equal(a.to_frame(), want, check_dtype=False)  # lines filled in
     assert a.total("leads").iloc[0] > 0
+    assert set(a.rows("revenue").channel) == {"direct"}  # per channel, with products
+    assert set(a.rows("revenue").line) == {"core"}
 
 
 def test_export_beyond_the_quarter_is_bad_input(tmp_path):

@@ -70,7 +70,7 @@ def test_result_tables_of_base() -> None:
     result = simulate(s, even_plan(s), replications=4, seed=1)
     weekly = result.weekly
     assert list(weekly.columns) == ["replication", "week", "region", "product", "metric", "value"]
-    assert len(weekly) == 4 * 13 * (13 * 13 + 8 * 12)
+    assert len(weekly) == 4 * 13 * (13 * 13 + 8 * 14)
     by_region = weekly[(weekly.metric == "revenue") & (weekly["product"] == "all")]
     by_product = weekly[(weekly.metric == "revenue") & (weekly.region == "all")]
     assert by_region.value.sum() == pytest.approx(by_product.value.sum())

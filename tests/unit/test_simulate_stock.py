@@ -38,6 +38,9 @@ def test_reorder_safety_stock_and_backup_supplier() -> None:
     assert weekly[0, COL["stock"]] == 5 - 6 + 10  # end of week 1
     assert weekly[1, COL["stock"]] == 19  # primary delivery on day 10.5
     assert weekly[0, COL["filled"]] == 6 and weekly[0, COL["stockout_days"]] == 0
+    # both orders placed in week 1; the backup arrives in week 1, the primary in week 2
+    assert weekly[:, COL["ordered"]].tolist() == [20, 0, 0]
+    assert weekly[:, COL["received"]].tolist() == [10, 10, 0]
 
 
 def test_backorders_wait_for_the_disrupted_delivery_in_order() -> None:
