@@ -163,3 +163,22 @@ def test_no_milestone_alert_when_revenue_runs_ahead_of_target() -> None:
                        for w in range(1, 14)]
     result = simulate(s, plan_from_dict(data), replications=20, seed=2)
     assert "milestone_lag" not in set(result.alerts.kind)
+
+
+def test_milestone_alert_needs_a_lag_beyond_the_tolerance() -> None:
+    from engine.simulate.alerts import MILESTONE_TOLERANCE, alerts, funnel_table
+    from engine.simulate.inputs import build_inputs
+    from engine.simulate.quarter import REGION_WEEKLY
+
+    s = load_scenario(TINY)
+    data = even_plan(s).to_dict()
+    data["targets"] = [{"region": "solo", "line": "core", "week": w, "target": 1000.0}
+                       for w in range(1, 14)]
+    inp = build_inputs(s, plan_from_dict(data))
+    assert MILESTONE_TOLERANCE == 0.05
+    rw = np.zeros((3, 1, 13, len(REGION_WEEKLY) + 1))
+    empty_funnel = funnel_table(inp, np.zeros((3, 1, 13, 9)))
+    for share, alerted in ((0.96, False), (0.94, True)):
+        rw[..., REGION_WEEKLY.index("revenue")] = 1000.0 * share
+        found = alerts(inp, rw, np.zeros((3, 1, 13, 14)), empty_funnel, np.zeros((3, 0)), 0)
+        assert (found.kind == "milestone_lag").any() == alerted, share
