@@ -1,8 +1,9 @@
 """Monte Carlo over replications: serially, in local processes, or on a Dask cluster.
 
 Replication ``i`` always runs on ``replication_streams(seed, i)``, so results are identical
-whatever the backend, the number of workers or the chunking. Work is sent in chunks of at least
-``MIN_CHUNK`` replications (a task costs milliseconds to ship; a replication about as much).
+whatever the backend, the number of workers or the chunking. Work goes to Dask in chunks of at
+least ``MIN_CHUNK`` replications (a task costs milliseconds to schedule there); to local processes
+in chunks that shrink as the run goes (``guided_chunks``), so that they finish together.
 """
 
 from __future__ import annotations
@@ -22,11 +23,15 @@ import numpy as np
 
 from engine.errors import SimulationError
 from engine.simulate.inputs import SimInputs
+from engine.simulate.memory import tune_allocator
 from engine.simulate.quarter import ReplicationRecord, run_replication
 from engine.simulate.state import QuarterState
 from engine.simulate.streams import replication_streams
 
 MIN_CHUNK = 10
+"""Smallest piece sent to Dask (a task costs about 1.6 ms to schedule)."""
+GUIDED_MIN = 2
+"""Smallest piece sent to a local process (a task costs well under a millisecond)."""
 Progress = Callable[[int, int], None]
 Chunk = tuple[int, list[ReplicationRecord]]
 
@@ -79,14 +84,33 @@ def chunks(replications: int, workers: int) -> list[tuple[int, int]]:
     return [(i, min(size, replications - i)) for i in range(0, replications, size)]
 
 
+def guided_chunks(replications: int, workers: int, smallest: int = GUIDED_MIN
+                  ) -> list[tuple[int, int]]:
+    """``(first, count)`` pieces, largest first: each takes ``1 / (3 * workers)`` of the
+    replications left (at least ``smallest``), so the last pieces handed out are small and the
+    processes finish together.
+
+    >>> guided_chunks(20, 2)
+    [(0, 4), (4, 3), (7, 3), (10, 2), (12, 2), (14, 2), (16, 2), (18, 2)]
+    """
+    out, first = [], 0
+    while first < replications:
+        left = replications - first
+        size = min(left, max(smallest, math.ceil(left / (3 * workers))))
+        out.append((first, size))
+        first += size
+    return out
+
+
 def _serial(inp: SimInputs, seed: int, pieces: list[tuple[int, int]],
             state: QuarterState) -> Iterator[Chunk]:
     for first, count in pieces:
         yield run_chunk(inp, seed, first, count, state)
 
 
-def _ignore_interrupt() -> None:
+def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    tune_allocator()
 
 
 def _start_method() -> str:
@@ -98,12 +122,13 @@ def _pool(workers: int) -> Any:
     ctx = multiprocessing.get_context(_start_method())
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["engine.simulate.warmup"])
-    return ctx.Pool(workers, initializer=_ignore_interrupt)
+    return ctx.Pool(workers, initializer=_init_worker)
 
 
 class _Feeder:
     """Hands chunks to the pool one per process as each finishes (from the pool's result
-    thread), while the calling process takes chunks from the other end."""
+    thread), while the calling process takes chunks too; both take the next piece in order
+    (``guided_chunks``: largest first)."""
 
     def __init__(self, pool: Any, args: tuple[SimInputs, int, QuarterState],
                  pieces: list[tuple[int, int]]) -> None:
@@ -112,14 +137,12 @@ class _Feeder:
         self.lock = threading.Lock()
         self.results: queue.Queue[Chunk | BaseException] = queue.Queue()
 
-    def take(self, from_start: bool) -> tuple[int, int] | None:
+    def take(self) -> tuple[int, int] | None:
         with self.lock:
-            if not self.todo:
-                return None
-            return self.todo.popleft() if from_start else self.todo.pop()
+            return self.todo.popleft() if self.todo else None
 
     def submit(self) -> None:
-        piece = self.take(from_start=True)
+        piece = self.take()
         if piece is not None:
             inp, seed, state = self.args
             with contextlib.suppress(ValueError):  # the pool was stopped (Ctrl-C, an error)
@@ -134,7 +157,7 @@ class _Feeder:
 def _processes(inp: SimInputs, seed: int, pieces: list[tuple[int, int]], state: QuarterState,
                workers: int) -> Iterator[Chunk]:
     """``workers - 1`` pool processes plus this one: each pool process gets a new chunk as it
-    finishes one, and this process runs chunks from the other end of the list meanwhile."""
+    finishes one, and this process runs the next chunk of the list meanwhile."""
     pool = _pool(workers - 1)
     feeder = _Feeder(pool, (inp, seed, state), pieces)
     try:
@@ -142,7 +165,7 @@ def _processes(inp: SimInputs, seed: int, pieces: list[tuple[int, int]], state: 
             feeder.submit()
         received = 0
         while received < len(pieces):
-            piece = feeder.take(from_start=False)
+            piece = feeder.take()
             if piece is not None:
                 received += 1
                 yield run_chunk(inp, seed, *piece, state)
@@ -198,11 +221,12 @@ def run_replications(
         raise SimulationError(f"replications must be at least 1 (got {replications})")
     if workers < 1:
         raise SimulationError(f"workers must be at least 1 (got {workers})")
+    tune_allocator()
     pieces = chunks(replications, workers if scheduler is None else 8)
     if scheduler is not None:
         stream = _dask(inp, seed, pieces, state, scheduler)
     elif workers > 1 and len(pieces) > 1:
-        stream = _processes(inp, seed, pieces, state, workers)
+        stream = _processes(inp, seed, guided_chunks(replications, workers), state, workers)
     else:
         stream = _serial(inp, seed, pieces, state)
     records: list[ReplicationRecord | None] = [None] * replications

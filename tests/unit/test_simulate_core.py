@@ -6,6 +6,7 @@ import json
 import math
 import os
 import signal
+import sys
 
 import numpy as np
 import pandas as pd
@@ -182,3 +183,22 @@ def test_milestone_alert_needs_a_lag_beyond_the_tolerance() -> None:
         rw[..., REGION_WEEKLY.index("revenue")] = 1000.0 * share
         found = alerts(inp, rw, np.zeros((3, 1, 13, 14)), empty_funnel, np.zeros((3, 0)), 0)
         assert (found.kind == "milestone_lag").any() == alerted, share
+
+
+@pytest.mark.parametrize(("replications", "workers"), [(1, 2), (7, 2), (200, 2), (1000, 4)])
+def test_guided_chunks_cover_every_replication_largest_first(replications: int,
+                                                             workers: int) -> None:
+    from engine.simulate.runner import GUIDED_MIN, guided_chunks
+
+    pieces = guided_chunks(replications, workers)
+    firsts = [first for first, _ in pieces]
+    sizes = [count for _, count in pieces]
+    assert firsts == list(np.cumsum([0, *sizes[:-1]])) and sum(sizes) == replications
+    assert sizes == sorted(sizes, reverse=True)
+    assert all(size >= GUIDED_MIN for size in sizes[:-1])
+
+
+def test_allocator_is_tuned_on_linux() -> None:
+    from engine.simulate.memory import tune_allocator
+
+    assert tune_allocator() is sys.platform.startswith("linux")
