@@ -54,7 +54,9 @@ def machine_speedup(runs: int, n: int = 6_000_000) -> float:
     import multiprocessing
 
     ratios = []
-    with multiprocessing.get_context("forkserver").Pool(2) as pool:
+    # not the forkserver: a forkserver started here, without the simulator's preload, would be
+    # the one the simulator's pools fork from, and every pool would start cold
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
         pool.map(_burn, [1000, 1000])
         for _ in range(runs):
             start = time.perf_counter()

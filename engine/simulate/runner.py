@@ -109,8 +109,11 @@ def _serial(inp: SimInputs, seed: int, pieces: list[tuple[int, int]],
 
 
 def _init_worker() -> None:
+    """Ignore Ctrl-C (the caller stops the pool), tune the allocator, and load the compiled
+    kernels before the first chunk (already done if the forkserver preloaded them)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     tune_allocator()
+    import engine.simulate.warmup  # noqa: F401
 
 
 def _start_method() -> str:
