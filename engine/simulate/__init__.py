@@ -2,7 +2,10 @@
 
 ``simulate(scenario, plan)`` runs replications of the quarter under a plan and returns a
 ``SimulationResult``; ``simulate_quarter`` runs one replication on named random streams from
-``spawn_streams``. A run can start mid-quarter from a ``QuarterState``.
+``spawn_streams`` (with ``detail=True``, its per-channel ``Detail`` too). A run can start
+mid-quarter from a ``QuarterState``. Each replication draws its own lead rates and conversions
+around the scenario's when ``simulation.lead_rate_cv`` / ``conversion_cv`` are set
+(``engine.simulate.uncertainty``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from engine.errors import Problem, ScenarioError, SimulationError
 from engine.plan import Plan
 from engine.schema import Scenario
 from engine.simulate.alerts import alerts, funnel_table
+from engine.simulate.detail import Detail
 from engine.simulate.inputs import SimInputs, build_inputs
 from engine.simulate.quarter import ReplicationRecord, simulate_quarter
 from engine.simulate.result import SimulationResult
@@ -22,6 +26,7 @@ from engine.simulate.streams import STREAMS, replication_streams, spawn_streams
 
 __all__ = [
     "STREAMS",
+    "Detail",
     "QuarterState",
     "ReplicationRecord",
     "SimulationResult",
