@@ -81,7 +81,7 @@ def budget_frontier(
     base = s.budget.spendable
     levels = sorted({float(m) for m in multipliers})
     m = build_model(
-        build_inputs(s, OptimizeOptions(**{**opts.__dict__, "budget": base * max(levels)}))
+        build_inputs(s, replace(opts, budget=base * max(levels)))
     )
     rows = []
     for i, mult in enumerate(levels):
