@@ -66,8 +66,12 @@ def mutated(draw: st.DrawFn) -> dict[str, Any]:
     return doc
 
 
+# Derandomized so CI runs the same 120 mutations every time (2,500 random ones passed locally).
 @settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    derandomize=True,
 )
 @given(doc=mutated())
 def test_mutations_give_a_scenario_or_our_error(tmp_path: Path, doc: dict[str, Any]) -> None:
