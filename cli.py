@@ -13,9 +13,9 @@ from typing import Any
 import click
 
 import engine
-from engine.describe import describe_scenario, summary_lines
 from engine.errors import InfeasiblePlanError, QuarterplanError, ScenarioError
 from engine.output import FORMATS, render_json
+from engine.scenario.describe import describe_scenario, summary_lines
 
 EXIT_INFEASIBLE = 1
 EXIT_BAD_INPUT = 2
@@ -103,7 +103,8 @@ def optimize_command(
     export_mps: str | None,
 ) -> None:
     """Optimise the plan: spend split, reps and regional targets, with shadow prices."""
-    from engine.optimize import OptimizeOptions, report
+    from engine.commands import optimize as report
+    from engine.optimize import OptimizeOptions
     from engine.optimize import optimize as run_optimize
     from engine.output import render_csv
 
@@ -145,8 +146,8 @@ def review(
 ) -> None:
     """Review last quarter from ACTUALS: attainment, funnel, customers, channels, stock-outs;
     with --scenario, next quarter's estimates written as a scenario that extends it."""
+    from engine.commands.review import render_review, review_files, review_frame
     from engine.output import render_csv
-    from engine.review_report import render_review, review_files, review_frame
 
     result, written = review_files(actuals, scenario, plan_file, overlay, prior_strength)
     if fmt == "json":
@@ -180,9 +181,9 @@ def simulate_command(
     actuals_file: str | None, fmt: str,
 ) -> None:
     """Simulate the quarter under a plan: KPIs with their spread, revenue fan, funnel, alerts."""
+    from engine.commands.simulate import choose_plan, render_text, write_run
     from engine.output import render_csv
     from engine.simulate import simulate
-    from engine.simulate.report import choose_plan, render_text, write_run
 
     loaded = engine.load_scenario(scenario)
     plan = choose_plan(loaded, plan_file)
@@ -244,13 +245,13 @@ def recalibrate_command(
 ) -> None:
     """Re-plan mid-quarter: update beliefs from ACTUALS, re-optimise what is still movable,
     re-simulate the weeks left and recalibrate their targets."""
-    from engine.output import render_csv
-    from engine.recalibrate import RecalibrateOptions
-    from engine.recalibrate_text import (
+    from engine.commands.recalibrate import (
         recalibrate_files,
         render_recalibration,
         write_replan_folder,
     )
+    from engine.jobs.recalibrate import RecalibrateOptions
+    from engine.output import render_csv
 
     options = RecalibrateOptions(prior_strength, allow_hiring, replications, seed, workers)
     result, loaded = recalibrate_files(scenario, actuals, as_of_week, plan_file, options)
@@ -284,7 +285,7 @@ def montecarlo_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _run_options(scenario: Any, replications: int | None, seed: int | None,
                  workers: int | None, scheduler: str | None) -> Any:
-    from engine.workflow import RunOptions, auto_workers
+    from engine.jobs.run import RunOptions, auto_workers
 
     n = replications or scenario.simulation.replications
     return RunOptions(replications=replications, seed=seed,
@@ -319,10 +320,10 @@ def run_command(scenario: str, replications: int | None, seed: int | None,
                 workers: int | None, scheduler: str | None, out: str | None, overwrite: bool,
                 fmt: str) -> None:
     """Optimise, simulate and summarise the quarter; write the run folder (the main job)."""
+    from engine.commands.run import headline_text, run_json, run_report_data, write_run_report
+    from engine.jobs.run import run_scenario
     from engine.output import render_csv
     from engine.report.runfolder import result_document
-    from engine.run_report import headline_text, run_json, run_report_data, write_run_report
-    from engine.workflow import run_scenario
 
     loaded = engine.load_scenario(scenario)
     opts = _run_options(loaded, replications, seed, workers, scheduler)
@@ -350,11 +351,11 @@ def compare_command(scenarios: tuple[str, ...], replications: int | None, seed: 
                     workers: int | None, scheduler: str | None, plan_from: str | None,
                     out: str | None, overwrite: bool, fmt: str) -> None:
     """Run scenarios side by side on common random numbers, with paired differences."""
+    from engine.commands.run import compare_report_data, comparison_text, write_run_report
     from engine.errors import UsageError
+    from engine.jobs.run import compare_scenarios
     from engine.output import render_csv
     from engine.report.runfolder import result_document
-    from engine.run_report import compare_report_data, comparison_text, write_run_report
-    from engine.workflow import compare_scenarios
 
     if len(scenarios) < 2:
         raise UsageError("compare: give at least two scenarios")
@@ -397,10 +398,10 @@ def sweep_command(scenario: str, budget_range: str | None, sets: tuple[str, ...]
                   seed: int | None, workers: int | None, scheduler: str | None,
                   out: str | None, overwrite: bool, fmt: str) -> None:
     """Budget frontier (--budget) or a grid of settings (--set, --split), re-optimised."""
+    from engine.commands.run import write_run_report
+    from engine.commands.sweep import run_sweep, sweep_report_data, sweep_text
     from engine.output import render_csv
     from engine.report.runfolder import result_document
-    from engine.run_report import write_run_report
-    from engine.sweep_report import run_sweep, sweep_report_data, sweep_text
 
     loaded = engine.load_scenario(scenario)
     opts = _run_options(loaded, replications, seed, workers, scheduler)

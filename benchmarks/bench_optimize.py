@@ -91,8 +91,8 @@ def time_highs(mps: Path, gap: float) -> dict[str, float]:
 def export(path: Path, size: str) -> tuple[Path, float, dict[str, int]]:
     """Write the MPS of the model; return it, the MIP gap, and the model's size."""
     from engine import load_scenario
+    from engine.commands.optimize import export_mps
     from engine.optimize import build_inputs, build_model
-    from engine.optimize.report import export_mps
 
     s = load_scenario(path)
     m = build_model(build_inputs(s))

@@ -9,8 +9,8 @@ from engine.errors import (
     SolverError,
     UsageError,
 )
-from engine.loading import build_scenario, load_scenario, read_document
-from engine.schema import Scenario
+from engine.scenario.loading import build_scenario, load_scenario, read_document
+from engine.scenario.schema import Scenario
 
 __version__ = "0.1.0"
 

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.schema import Channel, Scenario
-from engine.schema.common import ROLES
+from engine.scenario.schema import Channel, Scenario
+from engine.scenario.schema.common import ROLES
 
 ORGANIC = "organic"
 """The pseudo-channel of leads that come without marketing spend."""

@@ -13,8 +13,8 @@ from typing import Any
 import pandas as pd
 
 from engine.errors import Problem, ScenarioError
-from engine.schema import Scenario
-from engine.schema.common import ROLES
+from engine.scenario.schema import Scenario
+from engine.scenario.schema.common import ROLES
 
 SPEND_COLUMNS = ["region", "channel", "spend"]
 REPS_COLUMNS = ["region", "role", "on_hand", "hires", "added", "reps"]

@@ -12,7 +12,7 @@ from engine import economics as ec
 from engine.actuals import actuals_frame
 from engine.actuals.evidence import repeat_customers
 from engine.plan import Plan
-from engine.schema import Scenario
+from engine.scenario.schema import Scenario
 
 
 def _source_rate(s: Scenario, region: int, channel: str, spend: float) -> float:

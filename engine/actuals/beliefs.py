@@ -38,7 +38,7 @@ from engine.actuals.evidence import (
 )
 from engine.actuals.format import REPEAT
 from engine.actuals.table import Actuals
-from engine.schema import CompetitorShock, Scenario
+from engine.scenario.schema import CompetitorShock, Scenario
 
 BELIEF_COLUMNS = [
     "parameter", "scope", "family", "prior", "posterior", "low", "high",

@@ -21,8 +21,8 @@ from scipy import stats
 from engine import economics as ec
 from engine.actuals.format import REPEAT
 from engine.actuals.table import Actuals
-from engine.schema import Scenario
-from engine.schema.common import Distribution
+from engine.scenario.schema import Scenario
+from engine.scenario.schema.common import Distribution
 
 ENTRY_POINTS = 28
 """Points per week at which the survival of a stage is averaged (entries spread over the week)."""

@@ -12,7 +12,7 @@ import yaml
 
 from engine.actuals.beliefs import Beliefs
 from engine.files import atomic_write
-from engine.schema import Scenario
+from engine.scenario.schema import Scenario
 
 
 def _sig(value: float) -> float:

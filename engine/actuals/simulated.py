@@ -27,7 +27,7 @@ import pandas as pd
 from engine.actuals.table import actuals_frame, write_actuals
 from engine.errors import UsageError
 from engine.plan import Plan
-from engine.schema import Scenario
+from engine.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     from engine.simulate.detail import Detail

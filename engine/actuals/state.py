@@ -26,8 +26,8 @@ import pandas as pd
 from engine import economics as ec
 from engine.actuals.evidence import counts_of, expected_leads, open_leads, still_in_stage
 from engine.actuals.table import Actuals
-from engine.schema import Scenario
-from engine.schema.common import Distribution
+from engine.scenario.schema import Scenario
+from engine.scenario.schema.common import Distribution
 from engine.simulate.state import Backorder, OpenLeads, OpenOrder, QuarterState, Receivable
 
 AGE_POINTS = 4

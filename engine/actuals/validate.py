@@ -19,7 +19,7 @@ from engine.actuals.read import read_rows
 from engine.actuals.table import Actuals
 from engine.economics import ORGANIC
 from engine.errors import Problem, ScenarioError
-from engine.schema import Scenario
+from engine.scenario.schema import Scenario
 
 MAX_PROBLEMS = 60
 """Problems listed before the rest are counted."""

@@ -6,15 +6,16 @@ For repeated solves of one model (a budget sweep), use ``build_inputs`` -> ``bui
 ``solve``, then ``PlanModel.set_budget`` and ``solve`` again: the HiGHS session is reused.
 """
 
-from engine.optimize.build import build_model, solve
-from engine.optimize.check import check_plan
+from engine.optimize.build import build_model
 from engine.optimize.diagnose import Diagnosis, diagnose
-from engine.optimize.highs import Solution
 from engine.optimize.inputs import ModelInputs, build_inputs
 from engine.optimize.model import PlanModel
 from engine.optimize.optimizer import optimize, raise_for_status, result_of
 from engine.optimize.options import OptimizeOptions, SolveStatus
+from engine.optimize.residuals import check_plan
 from engine.optimize.result import OptimizationResult
+from engine.optimize.solution import Solution
+from engine.optimize.solve import solve
 
 __all__ = [
     "Diagnosis",

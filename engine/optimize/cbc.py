@@ -12,9 +12,10 @@ import warnings
 import numpy as np
 import pulp
 
-from engine.optimize.highs import HighsSession, Solution
-from engine.optimize.model import PlanModel
+from engine.optimize.highs import HighsSession
+from engine.optimize.model import INF, PlanModel, Row
 from engine.optimize.options import OptimizeOptions, SolveStatus
+from engine.optimize.solution import Solution
 
 
 def map_pulp_status(status: int, sol_status: int, time_limited: bool) -> SolveStatus:
@@ -34,7 +35,7 @@ def map_pulp_status(status: int, sol_status: int, time_limited: bool) -> SolveSt
 
 def solve_cbc(m: PlanModel, options: OptimizeOptions, mip_gap: float) -> Solution:
     """Solve ``m`` with PuLP's bundled CBC."""
-    problem, variables = m.to_pulp()
+    problem, variables = to_pulp(m)
     with warnings.catch_warnings():
         # PuLP 3.3 marks its bundled CBC deprecated (for 4.0); it is still the CBC it ships
         warnings.filterwarnings("ignore", "PULP_CBC_CMD is deprecated", DeprecationWarning)
@@ -48,3 +49,51 @@ def solve_cbc(m: PlanModel, options: OptimizeOptions, mip_gap: float) -> Solutio
     gap = 0.0 if not any(m.integer) else float("nan")
     objective = float(m.cost @ x + m.offset)
     return Solution(status, objective, gap, x, dual, "cbc", f"{source} (solved by HiGHS)")
+
+
+def to_pulp(
+    m: PlanModel, name: str = "quarterplan"
+) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
+    """The same model as a PuLP problem (for CBC and MPS); rows are built as
+    ``LpAffineExpression`` from (variable, coefficient) lists. The objective's constant
+    sits on an extra column ``objective_constant`` fixed at 1, so MPS keeps it."""
+    problem = pulp.LpProblem(name, pulp.LpMaximize)
+    variables = [
+        problem.add_variable(
+            n,
+            None if lo == -INF else lo,
+            None if up == INF else up,
+            pulp.LpInteger if integer else pulp.LpContinuous,
+        )
+        for n, lo, up, integer in zip(
+            m.names, m.lower, m.upper, m.integer, strict=True
+        )
+    ]
+    # MPS has no objective constant: carry it on a column fixed at 1
+    one = problem.add_variable("objective_constant", 1.0, 1.0)
+    nz = np.flatnonzero(m.cost)
+    problem += pulp.LpAffineExpression(
+        [(variables[j], float(m.cost[j])) for j in nz] + [(one, m.offset)]
+    )
+    for row in m.rows:
+        expr = pulp.LpAffineExpression(
+            [
+                (variables[j], c)
+                for j, c in zip(row.cols.tolist(), row.coefs.tolist(), strict=True)
+            ]
+        )
+        for sense, rhs, suffix in _senses(row):
+            problem += pulp.LpConstraint(expr, sense, row.name + suffix, rhs)
+    return problem, variables
+
+
+def _senses(row: Row) -> list[tuple[int, float, str]]:
+    """PuLP has no ranged rows: one or two one-sided constraints per row."""
+    if row.lower == row.upper:
+        return [(pulp.LpConstraintEQ, row.lower, "")]
+    out = []
+    if row.lower > -INF:
+        out.append((pulp.LpConstraintGE, row.lower, "" if row.upper == INF else ":lower"))
+    if row.upper < INF:
+        out.append((pulp.LpConstraintLE, row.upper, "" if row.lower == -INF else ":upper"))
+    return out

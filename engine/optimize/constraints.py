@@ -12,7 +12,7 @@ import numpy as np
 
 from engine.optimize.inputs import ModelInputs
 from engine.optimize.model import PlanModel
-from engine.schema.common import ROLES
+from engine.scenario.schema.common import ROLES
 
 
 def money(d: ModelInputs, value: float) -> str:

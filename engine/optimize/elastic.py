@@ -13,11 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from engine.optimize.highs import HighsSession, Solution
+from engine.optimize.highs import HighsSession
 from engine.optimize.model import INF, PlanModel, Row
 from engine.optimize.options import OptimizeOptions, SolveStatus
 from engine.optimize.shadow import row_revenue
-from engine.schema.common import ROLES
+from engine.optimize.solution import Solution
+from engine.scenario.schema.common import ROLES
 
 RELAXABLE = frozenset(
     {

@@ -6,12 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from engine.optimize.highs import Solution
 from engine.optimize.model import PlanModel
 from engine.optimize.outcome import lead_rates
+from engine.optimize.solution import Solution
 from engine.optimize.targets import make_targets
 from engine.plan import REPS_COLUMNS, SPEND_COLUMNS, Plan
-from engine.schema.common import ROLES
+from engine.scenario.schema.common import ROLES
 
 
 def _values(sol: Solution, index: np.ndarray) -> np.ndarray:

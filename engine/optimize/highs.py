@@ -9,8 +9,6 @@ plan's values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import highspy
 import numpy as np
 from highspy._core import _Highs
@@ -18,6 +16,7 @@ from highspy._core import _Highs
 from engine.errors import SolverError
 from engine.optimize.model import PlanModel
 from engine.optimize.options import OptimizeOptions, SolveStatus
+from engine.optimize.solution import Solution
 
 _MS = highspy.HighsModelStatus
 _STOPPED = {
@@ -29,37 +28,6 @@ _STOPPED = {
     _MS.kObjectiveTarget,
 }
 _FEASIBLE_SOLUTION = 2  # HiGHS's kSolutionStatusFeasible
-
-
-@dataclass(frozen=True)
-class Solution:
-    """What a solve returned.
-
-    Attributes
-    ----------
-    status:
-        Our status.
-    objective:
-        Objective value (money), NaN without a plan.
-    gap:
-        Relative MIP gap reached (0 for an LP), NaN without a plan.
-    x:
-        Column values (empty without a plan).
-    row_dual:
-        ``d objective / d rhs`` per row (empty when not available).
-    solver:
-        ``highs`` or ``cbc``.
-    duals_from:
-        ``"the LP"`` or ``"the LP with hires fixed at the plan's values"``.
-    """
-
-    status: SolveStatus
-    objective: float
-    gap: float
-    x: np.ndarray
-    row_dual: np.ndarray
-    solver: str
-    duals_from: str = ""
 
 
 def to_highs_lp(model: PlanModel) -> highspy.HighsLp:

@@ -19,8 +19,8 @@ from engine import economics as eco
 from engine.optimize.options import OptimizeOptions
 from engine.optimize.response import DEFAULT_SEGMENTS, Pieces, pieces, worthwhile
 from engine.optimize.supply import SupplyLimits, supply_limits
-from engine.schema import RoleSpec, Scenario
-from engine.schema.common import ROLES
+from engine.scenario.schema import RoleSpec, Scenario
+from engine.scenario.schema.common import ROLES
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 ``PlanModel`` is the one representation every solver path reads: HiGHS receives it whole in one
 ``passModel`` call (``engine.optimize.highs``); PuLP builds its ``LpProblem`` from it for CBC and
-for writing MPS (``to_pulp``). Row names are the business's (``budget``,
+for writing MPS (``engine.optimize.cbc.to_pulp``). Row names are the business's (``budget``,
 ``rep_capacity[shanghai,field]``), each with a family and a plain-language meaning, so a
 diagnosis can speak in the planner's words.
 """
@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pulp
 
 if TYPE_CHECKING:
     from engine.optimize.inputs import ModelInputs
@@ -146,48 +145,3 @@ class PlanModel:
         index = np.concatenate([r.cols for r in self.rows]).astype(np.int32)
         value = np.concatenate([r.coefs for r in self.rows])
         return start, index, value
-
-    def to_pulp(self, name: str = "quarterplan") -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
-        """The same model as a PuLP problem (for CBC and MPS); rows are built as
-        ``LpAffineExpression`` from (variable, coefficient) lists. The objective's constant
-        sits on an extra column ``objective_constant`` fixed at 1, so MPS keeps it."""
-        problem = pulp.LpProblem(name, pulp.LpMaximize)
-        variables = [
-            problem.add_variable(
-                n,
-                None if lo == -INF else lo,
-                None if up == INF else up,
-                pulp.LpInteger if integer else pulp.LpContinuous,
-            )
-            for n, lo, up, integer in zip(
-                self.names, self.lower, self.upper, self.integer, strict=True
-            )
-        ]
-        # MPS has no objective constant: carry it on a column fixed at 1
-        one = problem.add_variable("objective_constant", 1.0, 1.0)
-        nz = np.flatnonzero(self.cost)
-        problem += pulp.LpAffineExpression(
-            [(variables[j], float(self.cost[j])) for j in nz] + [(one, self.offset)]
-        )
-        for row in self.rows:
-            expr = pulp.LpAffineExpression(
-                [
-                    (variables[j], c)
-                    for j, c in zip(row.cols.tolist(), row.coefs.tolist(), strict=True)
-                ]
-            )
-            for sense, rhs, suffix in _senses(row):
-                problem += pulp.LpConstraint(expr, sense, row.name + suffix, rhs)
-        return problem, variables
-
-
-def _senses(row: Row) -> list[tuple[int, float, str]]:
-    """PuLP has no ranged rows: one or two one-sided constraints per row."""
-    if row.lower == row.upper:
-        return [(pulp.LpConstraintEQ, row.lower, "")]
-    out = []
-    if row.lower > -INF:
-        out.append((pulp.LpConstraintGE, row.lower, "" if row.upper == INF else ":lower"))
-    if row.upper < INF:
-        out.append((pulp.LpConstraintLE, row.upper, "" if row.lower == -INF else ":upper"))
-    return out

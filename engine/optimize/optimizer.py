@@ -8,18 +8,19 @@ The library returns an ``OptimizationResult``; an infeasible plan raises
 from __future__ import annotations
 
 from engine.errors import InfeasiblePlanError, SolverError
-from engine.optimize.build import build_model, solve
-from engine.optimize.check import check_plan
+from engine.optimize.build import build_model
 from engine.optimize.diagnose import diagnose
 from engine.optimize.extract import extract_plan
-from engine.optimize.highs import Solution
 from engine.optimize.inputs import build_inputs
 from engine.optimize.model import PlanModel
 from engine.optimize.options import OptimizeOptions, SolveStatus
 from engine.optimize.outcome import expected_outcome
+from engine.optimize.residuals import check_plan
 from engine.optimize.result import OptimizationResult
 from engine.optimize.shadow import binding, shadow_prices
-from engine.schema import Scenario
+from engine.optimize.solution import Solution
+from engine.optimize.solve import solve
+from engine.scenario.schema import Scenario
 
 _FAILURES = {
     SolveStatus.UNBOUNDED: "the plan's objective is unbounded (a modelling error: some gain "

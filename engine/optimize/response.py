@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.schema import ResponseCurve
+from engine.scenario.schema import ResponseCurve
 
 DEFAULT_SEGMENTS = 24
 """Pieces per curve when neither the options nor the scenario choose. On every bundled

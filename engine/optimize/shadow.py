@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from engine.optimize.constraints import money
-from engine.optimize.highs import Solution
 from engine.optimize.model import INTERNAL, PlanModel, Row
-from engine.schema.common import ROLES
+from engine.optimize.solution import Solution
+from engine.scenario.schema.common import ROLES
 
 SHADOW_COLUMNS = ["constraint", "family", "meaning", "value", "unit"]
 BINDING_COLUMNS = ["constraint", "family", "meaning", "activity", "bound"]

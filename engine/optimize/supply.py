@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.economics import DAYS_PER_WEEK
-from engine.schema import Scenario, Supplier
+from engine.scenario.schema import Scenario, Supplier
 
 
 @dataclass(frozen=True)

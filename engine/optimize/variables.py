@@ -7,7 +7,7 @@ import numpy as np
 
 from engine.optimize.inputs import ModelInputs
 from engine.optimize.model import INF, PlanModel
-from engine.schema.common import ROLES
+from engine.scenario.schema.common import ROLES
 
 
 def _grid(m: PlanModel, key: str, shape: tuple[int, ...]) -> np.ndarray:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from engine.errors import Problem, ScenarioError, SimulationError
 from engine.plan import Plan
-from engine.schema import Scenario
+from engine.scenario.schema import Scenario
 from engine.simulate.alerts import alerts, funnel_table
 from engine.simulate.detail import Detail
 from engine.simulate.inputs import SimInputs, build_inputs

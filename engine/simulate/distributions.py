@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from engine.schema.common import Distribution
+from engine.scenario.schema.common import Distribution
 
 
 def lognormal_parameters(mean: float, sd: float) -> tuple[float, float]:
@@ -18,7 +18,7 @@ def lognormal_parameters(mean: float, sd: float) -> tuple[float, float]:
 def draw(rng: np.random.Generator, dist: Distribution, size: int) -> np.ndarray:
     """``size`` draws of ``dist`` (days); ``fixed`` draws nothing from ``rng``.
 
-    >>> from engine.schema.common import Distribution
+    >>> from engine.scenario.schema.common import Distribution
     >>> draw(np.random.default_rng(1), Distribution(dist="fixed", mean=3.0), 2).tolist()
     [3.0, 3.0]
     """
@@ -41,7 +41,7 @@ def draw_remaining(rng: np.random.Generator, dist: Distribution, elapsed: np.nda
     ``D - e`` given ``D > e`` per entry ``e`` (days; by inversion of the distribution function,
     one uniform each, except for the memoryless exponential and ``fixed``).
 
-    >>> from engine.schema.common import Distribution
+    >>> from engine.scenario.schema.common import Distribution
     >>> d = Distribution(dist="fixed", mean=3.0)
     >>> draw_remaining(np.random.default_rng(1), d, np.array([1.0, 4.0])).tolist()
     [2.0, 0.0]

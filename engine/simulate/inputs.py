@@ -20,9 +20,9 @@ import numpy as np
 
 from engine import economics as ec
 from engine.plan import Plan
-from engine.schema import Scenario
-from engine.schema.common import ROLES, Distribution
-from engine.schema.operations import RoleSpec
+from engine.scenario.schema import Scenario
+from engine.scenario.schema.common import ROLES, Distribution
+from engine.scenario.schema.operations import RoleSpec
 
 
 @dataclass(frozen=True)

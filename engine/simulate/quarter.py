@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from engine.plan import Plan
-from engine.schema import Scenario
+from engine.scenario.schema import Scenario
 from engine.simulate.cash import Collections, collect
 from engine.simulate.detail import Detail, detail
 from engine.simulate.funnel import FUNNEL_WEEKLY, FunnelOutcome, run_funnel

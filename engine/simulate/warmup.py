@@ -4,8 +4,8 @@ then starts in milliseconds instead of a second)."""
 
 from __future__ import annotations
 
-from engine.loading import build_scenario
 from engine.plan import even_plan
+from engine.scenario.loading import build_scenario
 from engine.simulate.quarter import simulate_quarter
 from engine.simulate.streams import replication_streams
 

@@ -126,9 +126,9 @@ def test_sweep_grid_and_usage_errors() -> None:
 
 def test_simulated_grid_points_are_the_same_serially_and_in_processes() -> None:
     from engine import read_document
-    from engine.grid import parse_setting
-    from engine.sweep import grid_sweep
-    from engine.workflow import RunOptions
+    from engine.jobs.grid import parse_setting
+    from engine.jobs.run import RunOptions
+    from engine.jobs.sweep import grid_sweep
 
     doc = read_document(BASE)
     settings = [parse_setting("channels.social.quality=0.7,1.0")]
@@ -143,9 +143,9 @@ def test_simulated_grid_points_on_a_dask_cluster_match_the_serial_run() -> None:
     from distributed import LocalCluster
 
     from engine import read_document
-    from engine.grid import parse_setting
-    from engine.sweep import grid_sweep
-    from engine.workflow import RunOptions
+    from engine.jobs.grid import parse_setting
+    from engine.jobs.run import RunOptions
+    from engine.jobs.sweep import grid_sweep
 
     doc = read_document(BASE)
     settings = [parse_setting("channels.social.quality=0.7,1.0")]

@@ -126,8 +126,8 @@ def test_console_messages_are_caught(tmp_path):
 def base_report() -> str:
     """The report of a real run of ``scenarios/base.yaml`` (few replications)."""
     from engine import load_scenario
-    from engine.run_report import run_report_data
-    from engine.workflow import RunOptions, run_scenario
+    from engine.commands.run import run_report_data
+    from engine.jobs.run import RunOptions, run_scenario
 
     base = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
     run = run_scenario(load_scenario(base), RunOptions(replications=30, seed=3, workers=1))

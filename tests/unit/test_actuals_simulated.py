@@ -10,8 +10,8 @@ import pytest
 from engine import UsageError, load_scenario
 from engine.actuals import validate_rows
 from engine.actuals.simulated import from_simulation
+from engine.jobs.review import review
 from engine.plan import even_plan
-from engine.review import review
 from engine.simulate import replication_streams, simulate, simulate_quarter
 from engine.simulate.quarter import region_metrics
 from tests.conftest import BASE

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from engine.compare import compare_kpis, paired_difference
+from engine.jobs.compare import compare_kpis, paired_difference
 
 
 def _kpis(values: dict[str, np.ndarray]) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import pytest
 
 from engine import build_scenario
 from engine.errors import UsageError
-from engine.grid import apply_setting, parse_range, parse_setting
+from engine.jobs.grid import apply_setting, parse_range, parse_setting
 
 
 def test_ranges_include_both_ends() -> None:

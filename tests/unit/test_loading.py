@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from engine import ScenarioError, load_scenario, read_document
-from engine.loading import deep_merge
+from engine.scenario.loading import deep_merge
 from tests.conftest import BASE
 
 

@@ -24,7 +24,7 @@ from engine.optimize.cbc import map_pulp_status
 from engine.optimize.highs import map_status
 from engine.optimize.inputs import close_share
 from engine.optimize.response import pieces, tangent_pieces
-from engine.schema import ResponseCurve, TargetRule
+from engine.scenario.schema import ResponseCurve, TargetRule
 from tests.conftest import SCENARIOS
 
 ROLE = {"hours_per_week": 10, "cost": 500}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.schema_doc import BEGIN, END, scenario_reference
+from engine.scenario.reference import BEGIN, END, scenario_reference
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -16,4 +16,4 @@ def test_readme_opens_with_the_two_commands() -> None:
 
 def test_scenario_reference_matches_the_schema() -> None:
     start, end = README.index(BEGIN), README.index(END) + len(END)
-    assert README[start:end] == scenario_reference(), "run: python -m engine.schema_doc"
+    assert README[start:end] == scenario_reference(), "run: python -m engine.scenario.reference"

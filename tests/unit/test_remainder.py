@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from engine import load_scenario
+from engine.jobs.remainder import remainder_scenario, remaining_months
 from engine.optimize.optimizer import optimize
-from engine.remainder import remainder_scenario, remaining_months
 from tests.conftest import BASE
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from engine.errors import ScenarioError
-from engine.yaml_io import parse_scalar, read_yaml
+from engine.scenario.yaml_io import parse_scalar, read_yaml
 
 
 def test_exponent_numbers_are_numbers(tmp_path: Path) -> None:

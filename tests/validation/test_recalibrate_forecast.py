@@ -20,9 +20,9 @@ from engine import Scenario, load_scenario
 from engine.actuals import Actuals
 from engine.actuals.beliefs import BeliefOptions, update_beliefs
 from engine.actuals.simulated import from_simulation
+from engine.jobs.recalibrate import FORECASTS, RecalibrateOptions, recalibrate
 from engine.optimize.optimizer import optimize
-from engine.recalibrate import FORECASTS, RecalibrateOptions, recalibrate
-from engine.schema import Disruption
+from engine.scenario.schema import Disruption
 from engine.simulate import replication_streams, simulate
 from engine.simulate.inputs import build_inputs
 from engine.simulate.uncertainty import factors

@@ -11,9 +11,9 @@ import pytest
 from engine import Scenario, load_scenario
 from engine.actuals import Actuals, actuals_frame
 from engine.actuals.simulated import from_simulation
+from engine.jobs.recalibrate import FORECASTS, RecalibrateOptions, recalibrate, remaining_targets
 from engine.optimize.optimizer import optimize
 from engine.plan import even_plan
-from engine.recalibrate import FORECASTS, RecalibrateOptions, recalibrate, remaining_targets
 from tests.conftest import BASE
 
 FAST = RecalibrateOptions(replications=40, seed=5)

@@ -11,8 +11,8 @@ from scipy import stats
 from engine import load_scenario
 from engine.actuals import Actuals
 from engine.actuals.beliefs import BeliefOptions
+from engine.jobs.review import review
 from engine.plan import even_plan
-from engine.review import review
 from tests.conftest import BASE
 from tests.synthetic_actuals import synthetic_actuals
 

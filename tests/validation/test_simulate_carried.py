@@ -18,7 +18,7 @@ import pytest
 from scipy import stats
 
 from engine.plan import even_plan
-from engine.schema.common import Distribution
+from engine.scenario.schema.common import Distribution
 from engine.simulate import QuarterState, replication_streams
 from engine.simulate.distributions import draw_remaining, lognormal_parameters
 from engine.simulate.funnel import draw_arrivals

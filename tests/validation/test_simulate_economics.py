@@ -13,7 +13,7 @@ import pytest
 from engine import build_scenario
 from engine import economics as ec
 from engine.plan import Plan, even_plan
-from engine.schema import Scenario
+from engine.scenario.schema import Scenario
 from engine.simulate import simulate
 
 pytestmark = pytest.mark.slow

@@ -8,7 +8,7 @@ import pytest
 from distributed import LocalCluster
 
 from engine.plan import even_plan
-from engine.schema import Scenario
+from engine.scenario.schema import Scenario
 from engine.simulate import simulate
 from tests.validation.test_simulate_theory import lane
 

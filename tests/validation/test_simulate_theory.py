@@ -18,7 +18,7 @@ from stockpyl.rq import r_q_cost_poisson
 
 from engine import build_scenario
 from engine.plan import even_plan
-from engine.schema import Scenario
+from engine.scenario.schema import Scenario
 from engine.simulate import SimulationResult, simulate
 from engine.simulate.funnel import FUNNEL_WEEKLY
 

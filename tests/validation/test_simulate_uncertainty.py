@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from engine.plan import even_plan
-from engine.schema import Scenario
+from engine.scenario.schema import Scenario
 from engine.simulate import replication_streams, simulate
 from engine.simulate.inputs import build_inputs
 from engine.simulate.streams import STREAMS

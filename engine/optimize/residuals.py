@@ -20,8 +20,8 @@ from engine.optimize.inputs import ModelInputs, build_inputs
 from engine.optimize.options import OptimizeOptions
 from engine.optimize.outcome import Response, lead_rates, spend_grid
 from engine.plan import Plan
-from engine.schema import Scenario
-from engine.schema.common import ROLES
+from engine.scenario.schema import Scenario
+from engine.scenario.schema.common import ROLES
 
 CHECK_COLUMNS = ["constraint", "family", "lhs", "sense", "rhs", "residual"]
 Record = tuple[str, str, float, str, float]

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from engine.schema.common import Count, Id, NonNegative, Positive, Share, Strict, Week
+from engine.scenario.schema.common import Count, Id, NonNegative, Positive, Share, Strict, Week
 
 
 class Promotion(Strict):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from engine.schema.commercial import Collections, Policy, Pricing
-from engine.schema.common import Count, Money, NonNegative, Share, Strict
-from engine.schema.market import Channel, Product, Region, Segment
-from engine.schema.operations import Funnel, Inventory, Salesforce
+from engine.scenario.schema.commercial import Collections, Policy, Pricing
+from engine.scenario.schema.common import Count, Money, NonNegative, Share, Strict
+from engine.scenario.schema.market import Channel, Product, Region, Segment
+from engine.scenario.schema.operations import Funnel, Inventory, Salesforce
 
 
 class Horizon(Strict):

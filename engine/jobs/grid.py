@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from engine.errors import UsageError
-from engine.yaml_io import parse_scalar
+from engine.scenario.yaml_io import parse_scalar
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from engine.plan import TARGET_COLUMNS, Plan
-from engine.schema import Scenario
+from engine.scenario.schema import Scenario
 from engine.simulate import SimulationResult
 from engine.simulate.quarter import region_metrics
 

@@ -17,8 +17,8 @@ from typing import Any
 import pandas as pd
 
 from engine.errors import InfeasiblePlanError
-from engine.grid import Setting, apply_setting
-from engine.loading import build_scenario
+from engine.jobs.grid import Setting, apply_setting
+from engine.jobs.run import RunOptions, run_scenario
 from engine.optimize import (
     OptimizationResult,
     OptimizeOptions,
@@ -28,8 +28,8 @@ from engine.optimize import (
     result_of,
     solve,
 )
-from engine.schema import Scenario
-from engine.workflow import RunOptions, run_scenario
+from engine.scenario.loading import build_scenario
+from engine.scenario.schema import Scenario
 
 FRONTIER_COLUMNS = [
     "point",

@@ -5,7 +5,7 @@ Units are stated on every field: money is per quarter unless the field says othe
 durations are in days, rates in leads or units per week.
 """
 
-from engine.schema.commercial import (
+from engine.scenario.schema.commercial import (
     Collections,
     CompetitorShock,
     CreditTier,
@@ -14,9 +14,9 @@ from engine.schema.commercial import (
     Promotion,
     TargetRule,
 )
-from engine.schema.common import Distribution, SpendBounds
-from engine.schema.market import Channel, Product, Region, ResponseCurve, Segment
-from engine.schema.operations import (
+from engine.scenario.schema.common import Distribution, SpendBounds
+from engine.scenario.schema.market import Channel, Product, Region, ResponseCurve, Segment
+from engine.scenario.schema.operations import (
     Disruption,
     Funnel,
     Inventory,
@@ -27,7 +27,7 @@ from engine.schema.operations import (
     StockItem,
     Supplier,
 )
-from engine.schema.scenario import Budget, Horizon, Scenario, Simulation
+from engine.scenario.schema.scenario import Budget, Horizon, Scenario, Simulation
 
 __all__ = [
     "Budget",

@@ -14,11 +14,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine.checks import check_scenario
 from engine.errors import Problem, ScenarioError
-from engine.schema import Scenario
-from engine.validation_errors import problems_from_validation
-from engine.yaml_io import parse_scalar, read_yaml
+from engine.scenario.checks import check_scenario
+from engine.scenario.problems import problems_from_validation
+from engine.scenario.schema import Scenario
+from engine.scenario.yaml_io import parse_scalar, read_yaml
 
 log = logging.getLogger(__name__)
 

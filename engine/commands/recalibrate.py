@@ -10,13 +10,13 @@ import pandas as pd
 
 import engine
 from engine.actuals import load_actuals
+from engine.commands.review import read_plan
+from engine.jobs.recalibrate import FORECASTS, RecalibrateOptions, Recalibration, recalibrate
 from engine.optimize.optimizer import optimize
 from engine.output import render_table
 from engine.plan import Plan
-from engine.recalibrate import FORECASTS, RecalibrateOptions, Recalibration, recalibrate
 from engine.report.data import Headline, ReportData
-from engine.review_report import read_plan
-from engine.schema import Scenario
+from engine.scenario.schema import Scenario
 
 MOVES_SHOWN = 6
 """Belief changes listed in the explanation."""
@@ -207,9 +207,9 @@ def report_data(rc: Recalibration, s: Scenario) -> ReportData:
 def write_replan_folder(rc: Recalibration, s: Scenario, scenario_path: str | Path,
                         folder: str | Path, overwrite: bool = False) -> Path:
     """Write the re-plan as a run folder (JSON, CSV tables, workbook, HTML report)."""
-    from engine.loading import read_document
     from engine.output import to_jsonable
     from engine.report.runfolder import write_run_folder
+    from engine.scenario.loading import read_document
 
     written = write_run_folder(report_data(rc, s), to_jsonable(rc.to_dict()), Path(folder),
                                resolved_scenario=read_document(scenario_path),

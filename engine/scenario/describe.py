@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from engine.schema import Scenario
-from engine.schema.common import ROLES
+from engine.scenario.schema import Scenario
+from engine.scenario.schema.common import ROLES
 
 
 def describe_scenario(s: Scenario) -> dict[str, Any]:

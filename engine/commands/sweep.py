@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 
 from engine.errors import UsageError
-from engine.grid import parse_range, parse_setting
-from engine.loading import read_document
+from engine.jobs.grid import parse_range, parse_setting
+from engine.jobs.run import RunOptions
+from engine.jobs.sweep import Sweep, budget_frontier, grid_sweep, simulate_frontier, split_settings
 from engine.output import render_table
 from engine.report.data import Headline, ReportData
-from engine.schema import Scenario
-from engine.sweep import Sweep, budget_frontier, grid_sweep, simulate_frontier, split_settings
-from engine.workflow import RunOptions
+from engine.scenario.loading import read_document
+from engine.scenario.schema import Scenario
 
 
 def run_sweep(

@@ -10,13 +10,14 @@ import pandas as pd
 
 from engine.files import atomic_write
 from engine.optimize.build import build_model
+from engine.optimize.cbc import to_pulp
 from engine.optimize.inputs import build_inputs
 from engine.optimize.options import OptimizeOptions
 from engine.optimize.result import OptimizationResult
 from engine.optimize.targets import monthly_targets
 from engine.output import render_csv, render_json, render_table
-from engine.schema import Scenario
-from engine.schema.common import ROLES
+from engine.scenario.schema import Scenario
+from engine.scenario.schema.common import ROLES
 
 TOP_SHADOW = 10
 
@@ -130,7 +131,7 @@ def export_mps(
 ) -> Path:
     """Write the plan model as MPS through PuLP (names sanitised by PuLP, objective sense
     written), atomically."""
-    problem, _ = build_model(build_inputs(scenario, options)).to_pulp(scenario.name or "plan")
+    problem, _ = to_pulp(build_model(build_inputs(scenario, options)), scenario.name or "plan")
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp) / "model.mps"
         problem.writeMPS(str(scratch), with_objsense=True)

@@ -6,12 +6,12 @@ re-optimise what is still movable, re-simulate the rest, recalibrate the remaini
 1. ``update_beliefs`` — the scenario as prior, the actuals as evidence (``engine.actuals``);
 2. ``quarter_state`` — pipeline, stock, supply orders, back-orders, receivables, booked money;
 3. ``remainder_scenario`` + ``optimize`` — the money not yet spent over the weeks left, spent
-   money locked, reps fixed unless hiring is allowed (``engine.remainder``);
+   money locked, reps fixed unless hiring is allowed (``engine.jobs.remainder``);
 4. ``simulate`` from the state — under the old plan and under the re-optimised one;
 5. ``remaining_targets`` — the policy's target rule on the re-optimised forecast, per region x
    product line x week left;
 
-and returns a ``Recalibration`` of plain tables (``engine.recalibrate_text`` explains it).
+and returns a ``Recalibration`` of plain tables (``engine.commands.recalibrate`` explains it).
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from engine.actuals import Actuals
 from engine.actuals.beliefs import BeliefOptions, Beliefs, update_beliefs
 from engine.actuals.evidence import counts_of
 from engine.actuals.state import quarter_state
+from engine.jobs.remainder import remainder_scenario
 from engine.optimize.optimizer import optimize
 from engine.plan import SPEND_COLUMNS, TARGET_COLUMNS, Plan
-from engine.remainder import remainder_scenario
-from engine.schema import Scenario
+from engine.scenario.schema import Scenario
 from engine.simulate import QuarterState, SimulationResult, simulate
 from engine.simulate.quarter import product_metrics, region_metrics
 

@@ -16,9 +16,9 @@ from engine.actuals import load_actuals
 from engine.actuals.beliefs import BeliefOptions
 from engine.actuals.overlay import overlay_frame, write_overlay
 from engine.errors import Problem, ScenarioError
+from engine.jobs.review import Review, review
 from engine.output import render_table
 from engine.plan import Plan, plan_from_dict
-from engine.review import Review, review
 
 
 def read_plan(path: str | Path) -> Plan:

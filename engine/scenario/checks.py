@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 from engine.errors import Problem
-from engine.schema import Scenario
+from engine.scenario.schema import Scenario
 
 Check = Callable[[Scenario], Iterator[Problem]]
 SHARE_TOLERANCE = 1e-6

@@ -27,9 +27,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine import economics as ec
-from engine.schema import Scenario
-from engine.schema.common import ROLES, SpendBounds
-from engine.schema.scenario import Budget, Horizon
+from engine.scenario.schema import Scenario
+from engine.scenario.schema.common import ROLES, SpendBounds
+from engine.scenario.schema.scenario import Budget, Horizon
 
 Pair = tuple[str, str]
 

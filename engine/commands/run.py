@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 import engine
+from engine.jobs.run import Comparison, RunResult
 from engine.output import render_table, to_jsonable
 from engine.report.data import Headline, ReportData
 from engine.simulate import SimulationResult
-from engine.workflow import Comparison, RunResult
 
 KPI_HEADLINES: tuple[tuple[str, str, str], ...] = (
     ("gross_profit", "Gross profit", "money"),
@@ -304,8 +304,8 @@ def write_run_report(
     now: datetime | None = None,
 ) -> Path:
     """Write the run folder (default ``runs/<scenario>-<timestamp>``) and return its path."""
-    from engine.loading import read_document
     from engine.report.runfolder import default_run_folder, write_run_folder
+    from engine.scenario.loading import read_document
 
     folder = Path(out) if out else default_run_folder(data.scenario, now or datetime.now())
     written = write_run_folder(

@@ -10,7 +10,7 @@ import pandas as pd
 from engine.files import atomic_write
 from engine.output import render_csv, render_json, render_table
 from engine.plan import Plan, even_plan
-from engine.schema import Scenario
+from engine.scenario.schema import Scenario
 from engine.simulate.result import SimulationResult, weekly_frame
 
 HEADLINE = [
@@ -26,7 +26,7 @@ def choose_plan(scenario: Scenario, plan_file: str | None) -> Plan:
     """The plan to simulate: the file if given, else the optimiser's plan, else (when the
     optimiser is not installed) the solver-free ``even_plan``."""
     if plan_file is not None:
-        from engine.review_report import read_plan
+        from engine.commands.review import read_plan
 
         return read_plan(plan_file)
     try:

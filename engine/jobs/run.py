@@ -2,7 +2,7 @@
 side on common random numbers (``compare_scenarios``).
 
 Each job takes plain data and returns plain data; writing files and printing is left to
-``engine.run_report`` and the CLI.
+``engine.commands.run`` and the CLI.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from engine.compare import compare_kpis
-from engine.forecast_targets import pilot_seed, targets_from_forecast
+from engine.jobs.compare import compare_kpis
+from engine.jobs.targets import pilot_seed, targets_from_forecast
 from engine.optimize import OptimizationResult, OptimizeOptions, optimize
 from engine.plan import Plan
-from engine.schema import Scenario
+from engine.scenario.schema import Scenario
 from engine.simulate import SimulationResult, simulate
 
 Progress = Callable[[int, int], None]
@@ -88,7 +88,7 @@ def _simulate(
 
 def forecast_plan(s: Scenario, plan: Plan, opts: RunOptions) -> Plan:
     """``plan`` with targets set by the policy's rule on a pilot forecast run on its own
-    stream (see ``engine.forecast_targets``)."""
+    stream (see ``engine.jobs.targets``)."""
     seed = s.simulation.seed if opts.seed is None else opts.seed
     pilot = simulate(
         s,

@@ -19,7 +19,7 @@ from engine.actuals import REPEAT, Actuals
 from engine.actuals.beliefs import BeliefOptions, Beliefs, update_beliefs
 from engine.actuals.evidence import conversion_counts, stage_order
 from engine.plan import Plan
-from engine.schema import Scenario
+from engine.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)

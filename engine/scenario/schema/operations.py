@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from engine.schema.common import (
+from engine.scenario.schema.common import (
     Count,
     Distribution,
     Id,

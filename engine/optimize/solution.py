@@ -1,0 +1,40 @@
+"""What a solve returns, whichever solver ran it (HiGHS or CBC)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.optimize.options import SolveStatus
+
+
+@dataclass(frozen=True)
+class Solution:
+    """What a solve returned.
+
+    Attributes
+    ----------
+    status:
+        Our status.
+    objective:
+        Objective value (money), NaN without a plan.
+    gap:
+        Relative MIP gap reached (0 for an LP), NaN without a plan.
+    x:
+        Column values (empty without a plan).
+    row_dual:
+        ``d objective / d rhs`` per row (empty when not available).
+    solver:
+        ``highs`` or ``cbc``.
+    duals_from:
+        ``"the LP"`` or ``"the LP with hires fixed at the plan's values"``.
+    """
+
+    status: SolveStatus
+    objective: float
+    gap: float
+    x: np.ndarray
+    row_dual: np.ndarray
+    solver: str
+    duals_from: str = ""
