@@ -26,7 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy engine
+	$(BIN)/mypy engine cli.py
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_optimize --runs 5

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
+import pandas as pd
 
 import engine
-from engine.errors import InfeasiblePlanError, QuarterplanError, ScenarioError
-from engine.output import FORMATS, render_json
+from engine.errors import InfeasiblePlanError, QuarterplanError, ScenarioError, UsageError
+from engine.output import FORMATS, render_csv, render_json
 from engine.scenario.describe import describe_scenario, summary_lines
+from engine.simulate import POOL_FROM, MonteCarlo
 
 EXIT_INFEASIBLE = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 
 
 class QuarterplanGroup(click.Group):
@@ -31,7 +35,7 @@ class QuarterplanGroup(click.Group):
             if ctx.meta.get("debug"):
                 raise
             click.secho("interrupted: stopped, nothing written", fg="red", err=True)
-            ctx.exit(130)
+            ctx.exit(EXIT_INTERRUPTED)
         except QuarterplanError as exc:
             if ctx.meta.get("debug"):
                 raise
@@ -40,7 +44,10 @@ class QuarterplanGroup(click.Group):
             ctx.exit(code)
 
 
-def format_option(func: Callable[..., Any]) -> Callable[..., Any]:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_option(func: F) -> F:
     """``--format table|json|csv``, shared by every command that prints results."""
     return click.option(
         "--format",
@@ -50,6 +57,68 @@ def format_option(func: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         help="How to print the result.",
     )(func)
+
+
+def montecarlo_options(func: F) -> F:
+    """``--replications --seed --workers --scheduler``: the same on every Monte Carlo command."""
+    options = [
+        click.option("--replications", type=click.IntRange(min=1),
+                     help="Simulated quarters [default: the scenario's]."),
+        click.option("--seed", type=click.IntRange(min=0),
+                     help="Root seed [default: the scenario's]."),
+        click.option("--workers", type=click.IntRange(min=1),
+                     help=f"Local processes [default: all cores for {POOL_FROM}+ replications]."),
+        click.option("--scheduler", metavar="ADDRESS", help="Run on this Dask scheduler."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def out_options(default: str = "") -> Callable[[F], F]:
+    """``--out DIR --overwrite``: the same on every command that writes a run folder."""
+    def decorate(func: F) -> F:
+        func = click.option("--overwrite", is_flag=True,
+                            help="Replace an existing run folder.")(func)
+        return click.option("--out", type=click.Path(file_okay=False),
+                            help=f"Write a run folder here{default}.")(func)
+    return decorate
+
+
+def monte_carlo(replications: int | None, seed: int | None, workers: int | None,
+                scheduler: str | None, progress: Callable[[int, int], None] | None = None
+                ) -> MonteCarlo:
+    """The options of ``montecarlo_options`` as the engine's one Monte Carlo settings type."""
+    return MonteCarlo(replications, seed, workers, scheduler, progress)
+
+
+def echo_result(fmt: str, as_json: Callable[[], Any], as_csv: Callable[[], pd.DataFrame],
+                as_table: Callable[[], str]) -> None:
+    """Print a result in the chosen ``--format`` (only the chosen form is built)."""
+    if fmt == "json":
+        click.echo(render_json(as_json()), nl=False)
+    elif fmt == "csv":
+        click.echo(render_csv(as_csv()), nl=False)
+    else:
+        click.echo(as_table(), nl=False)
+
+
+class Progress:
+    """A progress bar on stderr for long runs (silent for ``--format json``)."""
+
+    def __init__(self, label: str, show: bool) -> None:
+        self.label, self.show = label, show
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.show:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+        self.bar.update(done - self.bar.pos)
+        if done >= total:
+            self.bar.render_finish()
+            self.bar = None
 
 
 @click.group(cls=QuarterplanGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,12 +135,13 @@ def main(ctx: click.Context, debug: bool) -> None:
 @format_option
 def validate(scenarios: tuple[str, ...], fmt: str) -> None:
     """Check scenario files; print a summary of each valid one, every problem of the others."""
-    described, failed = [], []
+    described: list[dict[str, Any]] = []
+    failed: list[ScenarioError] = []
     for path in scenarios:
         try:
             described.append({"file": path, **describe_scenario(engine.load_scenario(path))})
-        except ScenarioError as exc:
-            failed.append(exc)
+        except ScenarioError as problem:
+            failed.append(problem)
     if fmt == "json":
         click.echo(render_json(described), nl=False)
     else:
@@ -79,8 +149,8 @@ def validate(scenarios: tuple[str, ...], fmt: str) -> None:
             lines = summary_lines(info)
             click.echo(f"{info['file']}: valid")
             click.echo("\n".join(f"  {line}" for line in lines))
-    for exc in failed:
-        click.secho(str(exc), fg="red", err=True)
+    for error in failed:
+        click.secho(str(error), fg="red", err=True)
     if failed:
         sys.exit(EXIT_BAD_INPUT)
 
@@ -88,41 +158,38 @@ def validate(scenarios: tuple[str, ...], fmt: str) -> None:
 @main.command("optimize")
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @format_option
-@click.option("--out", type=click.Path(file_okay=False), help="Write plan.json and CSVs here.")
+@out_options(" (plan.json, which simulate --plan reads, and the tables)")
 @click.option("--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True)
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Seconds.")
 @click.option("--relax-reps", is_flag=True, help="Allow fractional hires (the LP relaxation).")
 @click.option("--export-mps", type=click.Path(dir_okay=False), help="Write the model as MPS.")
-def optimize_command(
-    scenario: str,
-    fmt: str,
-    out: str | None,
-    solver: str,
-    time_limit: float | None,
-    relax_reps: bool,
-    export_mps: str | None,
-) -> None:
+def optimize_command(scenario: str, fmt: str, out: str | None, overwrite: bool, solver: str,
+                     time_limit: float | None, relax_reps: bool, export_mps: str | None) -> None:
     """Optimise the plan: spend split, reps and regional targets, with shadow prices."""
-    from engine.commands import optimize as report
-    from engine.optimize import OptimizeOptions
-    from engine.optimize import optimize as run_optimize
-    from engine.output import render_csv
+    from engine.commands import optimize as command
+    from engine.optimize import OptimizeOptions, optimize
 
     loaded = engine.load_scenario(scenario)
     options = OptimizeOptions(
         solver="cbc" if solver == "cbc" else "highs", time_limit=time_limit, relax_reps=relax_reps
     )
     if export_mps:
-        report.export_mps(loaded, export_mps, options)
-    result = run_optimize(loaded, options)
+        command.export_mps(loaded, export_mps, options)
+    result = optimize(loaded, options)
     if out:
-        report.write_outputs(result, out)
-    if fmt == "json":
-        click.echo(render_json(result), nl=False)
-    elif fmt == "csv":
-        click.echo(render_csv(result.outcome), nl=False)
-    else:
-        click.echo(report.render_result(result, loaded), nl=False)
+        write_folder(command.report_data(result, loaded), result.to_dict(), out, scenario,
+                     overwrite, extra=command.plan_file(result))
+    echo_result(fmt, lambda: result, lambda: result.outcome,
+                lambda: command.render_result(result, loaded))
+
+
+def write_folder(data: Any, document: Any, out: str | None, scenario: str | None,
+                 overwrite: bool, extra: dict[str, str] | None = None) -> Path:
+    """The run folder every writing command writes (see ``engine.report.runfolder``)."""
+    from engine.report.runfolder import write_report_folder
+
+    return write_report_folder(data, document, out, scenario_path=scenario, overwrite=overwrite,
+                               extra=extra)
 
 
 @main.command()
@@ -135,41 +202,30 @@ def optimize_command(
               help="Where to write next quarter's overlay [default: ACTUALS-next.yaml].")
 @click.option("--prior-strength", type=click.FloatRange(min=0, min_open=True), default=100.0,
               show_default=True, help="Pseudo-observations behind each scenario value.")
+@out_options()
 @format_option
-def review(
-    actuals: str,
-    scenario: str | None,
-    plan_file: str | None,
-    overlay: str | None,
-    prior_strength: float,
-    fmt: str,
-) -> None:
+def review(actuals: str, scenario: str | None, plan_file: str | None, overlay: str | None,
+           prior_strength: float, out: str | None, overwrite: bool, fmt: str) -> None:
     """Review last quarter from ACTUALS: attainment, funnel, customers, channels, stock-outs;
     with --scenario, next quarter's estimates written as a scenario that extends it."""
-    from engine.commands.review import render_review, review_files, review_frame
-    from engine.output import render_csv
+    from engine.commands.review import render_review, report_data, review_files, review_frame
 
     result, written = review_files(actuals, scenario, plan_file, overlay, prior_strength)
-    if fmt == "json":
-        click.echo(render_json({"review": result, "overlay": written}), nl=False)
-    elif fmt == "csv":
-        click.echo(render_csv(review_frame(result)), nl=False)
-    else:
-        click.echo(render_review(result, written), nl=False)
-
-EXIT_INTERRUPTED = 130
+    document = {"review": result, "overlay": written}
+    if out:
+        s = engine.load_scenario(scenario) if scenario is not None else None
+        name, currency = (s.name, s.currency) if s is not None else (Path(actuals).stem, "")
+        write_folder(report_data(result, name, currency), document, out, scenario, overwrite)
+    echo_result(fmt, lambda: document, lambda: review_frame(result),
+                lambda: render_review(result, written) + (f"Wrote {out}\n" if out else ""))
 
 
 @main.command("simulate")
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.option("--plan", "plan_file", type=click.Path(dir_okay=False),
               help="Plan to simulate (plan.json) [default: the optimiser's plan].")
-@click.option("--replications", type=click.IntRange(min=1), help="[default: the scenario's]")
-@click.option("--seed", type=click.IntRange(min=0), help="Root seed [default: the scenario's].")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Local processes.")
-@click.option("--scheduler", metavar="ADDRESS", help="Run on this Dask scheduler.")
-@click.option("--out", type=click.Path(file_okay=False), help="Write a run folder here.")
+@montecarlo_options
+@out_options()
 @click.option("--export-actuals", "export_week", type=click.IntRange(min=0), metavar="K",
               help="Also write replication 0's first K weeks as an actuals file.")
 @click.option("--actuals-file", type=click.Path(dir_okay=False),
@@ -177,13 +233,12 @@ EXIT_INTERRUPTED = 130
 @format_option
 def simulate_command(
     scenario: str, plan_file: str | None, replications: int | None, seed: int | None,
-    workers: int, scheduler: str | None, out: str | None, export_week: int | None,
-    actuals_file: str | None, fmt: str,
+    workers: int | None, scheduler: str | None, out: str | None, overwrite: bool,
+    export_week: int | None, actuals_file: str | None, fmt: str,
 ) -> None:
     """Simulate the quarter under a plan: KPIs with their spread, revenue fan, funnel, alerts."""
-    from engine.commands.simulate import choose_plan, render_text, write_run
-    from engine.output import render_csv
-    from engine.simulate import simulate
+    import engine.simulate
+    from engine.commands.simulate import choose_plan, render_text, report_data
 
     loaded = engine.load_scenario(scenario)
     plan = choose_plan(loaded, plan_file)
@@ -193,33 +248,20 @@ def simulate_command(
         target = actuals_file or default_actuals_path(scenario, export_week)
         written = export_actuals(loaded, plan, export_week, seed, target)
         click.echo(f"Wrote actuals of weeks 1-{export_week} to {written}", err=True)
-    total = replications or loaded.simulation.replications
+    mc = monte_carlo(replications, seed, workers, scheduler, Progress("simulating", fmt != "json"))
     if fmt != "json":
+        total = mc.replications_for(loaded)
         click.echo(f"plan: {plan.source or plan_file} - simulating {total} replications", err=True)
-    bar = click.progressbar(length=total, file=sys.stderr, label="simulating")
-
-    def progress(done: int, _total: int) -> None:
-        if fmt != "json":
-            bar.update(done - bar.pos)
-
     try:
-        result = simulate(loaded, plan, replications=replications, seed=seed, workers=workers,
-                          scheduler=scheduler, progress=progress)
+        result = engine.simulate.simulate(loaded, plan, mc)
     except KeyboardInterrupt:
         click.echo("interrupted: simulation stopped", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    if fmt != "json":
-        bar.render_finish()
     if out:
-        write_run(result, out)
-    if fmt == "json":
-        click.echo(render_json(result), nl=False)
-    elif fmt == "csv":
-        click.echo(render_csv(result.summary()), nl=False)
-    else:
-        click.echo(render_text(result), nl=False)
-        if out:
-            click.echo(f"Wrote {out}")
+        write_folder(report_data(result, loaded.currency), result.to_dict(), out, scenario,
+                     overwrite)
+    echo_result(fmt, lambda: result, lambda: result.summary(),
+                lambda: render_text(result) + (f"Wrote {out}\n" if out else ""))
 
 
 @main.command("recalibrate")
@@ -233,110 +275,49 @@ def simulate_command(
 @click.option("--allow-hiring", is_flag=True, help="Let the re-plan add hires.")
 @click.option("--prior-strength", type=click.FloatRange(min=0, min_open=True), default=100.0,
               show_default=True, help="Pseudo-observations behind each scenario value.")
-@click.option("--replications", type=click.IntRange(min=1), help="Per simulation.")
-@click.option("--seed", type=click.IntRange(min=0), help="Root seed of the simulations.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--out", type=click.Path(file_okay=False), help="Write a run folder here.")
+@montecarlo_options
+@out_options()
 @format_option
 def recalibrate_command(
     scenario: str, actuals: str, as_of_week: int, plan_file: str | None, allow_hiring: bool,
-    prior_strength: float, replications: int | None, seed: int | None, workers: int,
-    out: str | None, fmt: str,
+    prior_strength: float, replications: int | None, seed: int | None, workers: int | None,
+    scheduler: str | None, out: str | None, overwrite: bool, fmt: str,
 ) -> None:
     """Re-plan mid-quarter: update beliefs from ACTUALS, re-optimise what is still movable,
     re-simulate the weeks left and recalibrate their targets."""
-    from engine.commands.recalibrate import (
-        recalibrate_files,
-        render_recalibration,
-        write_replan_folder,
-    )
+    from engine.commands.recalibrate import recalibrate_files, render_recalibration, report_data
     from engine.jobs.recalibrate import RecalibrateOptions
-    from engine.output import render_csv
 
-    options = RecalibrateOptions(prior_strength, allow_hiring, replications, seed, workers)
-    result, loaded = recalibrate_files(scenario, actuals, as_of_week, plan_file, options)
+    options = RecalibrateOptions(prior_strength, allow_hiring)
+    mc = monte_carlo(replications, seed, workers, scheduler)
+    result, loaded = recalibrate_files(scenario, actuals, as_of_week, plan_file, options, mc)
     if out:
-        write_replan_folder(result, loaded, scenario, out)
-    if fmt == "json":
-        click.echo(render_json(result), nl=False)
-    elif fmt == "csv":
-        click.echo(render_csv(result.targets), nl=False)
-    else:
-        click.echo(render_recalibration(result, loaded), nl=False)
-        if out:
-            click.echo(f"Wrote {out}")
-
-
-def montecarlo_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--replications --seed --workers --scheduler``, shared by the Monte Carlo commands."""
-    options = [
-        click.option("--replications", type=click.IntRange(min=1),
-                     help="Simulated quarters [default: the scenario's]."),
-        click.option("--seed", type=click.IntRange(min=0),
-                     help="Root seed [default: the scenario's]."),
-        click.option("--workers", type=click.IntRange(min=1),
-                     help="Local processes [default: all cores for 100+ replications]."),
-        click.option("--scheduler", metavar="ADDRESS", help="Run on this Dask scheduler."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def _run_options(scenario: Any, replications: int | None, seed: int | None,
-                 workers: int | None, scheduler: str | None) -> Any:
-    from engine.jobs.run import RunOptions, auto_workers
-
-    n = replications or scenario.simulation.replications
-    return RunOptions(replications=replications, seed=seed,
-                      workers=workers or auto_workers(n), scheduler=scheduler)
-
-
-class _Progress:
-    """A progress bar on stderr for long runs (silent for ``--format json``)."""
-
-    def __init__(self, label: str, show: bool) -> None:
-        self.label, self.show, self.bar = label, show, None
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.show:
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
-        self.bar.update(done - self.bar.pos)
-        if done >= total:
-            self.bar.render_finish()
-            self.bar = None
+        write_folder(report_data(result, loaded), result.to_dict(), out, scenario, overwrite)
+    echo_result(fmt, lambda: result, lambda: result.targets,
+                lambda: render_recalibration(result, loaded) + (f"Wrote {out}\n" if out else ""))
 
 
 @main.command("run")
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @montecarlo_options
-@click.option("--out", type=click.Path(file_okay=False),
-              help="Run folder [default: runs/<scenario>-<timestamp>].")
-@click.option("--overwrite", is_flag=True, help="Replace an existing run folder.")
+@out_options(" [default: runs/<scenario>-<timestamp>]")
 @format_option
 def run_command(scenario: str, replications: int | None, seed: int | None,
                 workers: int | None, scheduler: str | None, out: str | None, overwrite: bool,
                 fmt: str) -> None:
     """Optimise, simulate and summarise the quarter; write the run folder (the main job)."""
-    from engine.commands.run import headline_text, run_json, run_report_data, write_run_report
+    from engine.commands.run import headline_text, run_json, run_report_data
     from engine.jobs.run import run_scenario
-    from engine.output import render_csv
     from engine.report.runfolder import result_document
 
     loaded = engine.load_scenario(scenario)
-    opts = _run_options(loaded, replications, seed, workers, scheduler)
-    result = run_scenario(loaded, opts, _Progress("simulating", fmt != "json"))
+    mc = monte_carlo(replications, seed, workers, scheduler, Progress("simulating", fmt != "json"))
+    result = run_scenario(loaded, mc)
     data, document = run_report_data(result), run_json(result)
-    folder = write_run_report(data, document, scenario, out, overwrite)
-    if fmt == "json":
-        click.echo(render_json(result_document(data, document)), nl=False)
-    elif fmt == "csv":
-        click.echo(render_csv(result.simulation.summary()), nl=False)
-    else:
-        click.echo(headline_text(result) + f"\nWrote {folder}/ (report.html, workbook.xlsx, "
-                   "result.json, tables/)")
+    folder = write_folder(data, document, out, scenario, overwrite)
+    echo_result(fmt, lambda: result_document(data, document), lambda: result.simulation.summary(),
+                lambda: headline_text(result) + f"\nWrote {folder}/ (report.html, workbook.xlsx, "
+                "result.json, tables/)\n")
 
 
 @main.command("compare")
@@ -344,17 +325,14 @@ def run_command(scenario: str, replications: int | None, seed: int | None,
 @montecarlo_options
 @click.option("--plan-from", metavar="SCENARIO",
               help="Hold this scenario's plan fixed and simulate it under every scenario.")
-@click.option("--out", type=click.Path(file_okay=False), help="Also write a run folder here.")
-@click.option("--overwrite", is_flag=True, help="Replace an existing run folder.")
+@out_options()
 @format_option
 def compare_command(scenarios: tuple[str, ...], replications: int | None, seed: int | None,
                     workers: int | None, scheduler: str | None, plan_from: str | None,
                     out: str | None, overwrite: bool, fmt: str) -> None:
     """Run scenarios side by side on common random numbers, with paired differences."""
-    from engine.commands.run import compare_report_data, comparison_text, write_run_report
-    from engine.errors import UsageError
+    from engine.commands.run import compare_report_data, comparison_text
     from engine.jobs.run import compare_scenarios
-    from engine.output import render_csv
     from engine.report.runfolder import result_document
 
     if len(scenarios) < 2:
@@ -366,18 +344,14 @@ def compare_command(scenarios: tuple[str, ...], replications: int | None, seed: 
         if plan_from not in names and plan_from not in scenarios:
             raise UsageError(f"--plan-from: {plan_from!r} is not one of the scenarios compared")
         index = scenarios.index(plan_from) if plan_from in scenarios else names.index(plan_from)
-    opts = _run_options(loaded[0], replications, seed, workers, scheduler)
-    result = compare_scenarios(loaded, opts, index, _Progress("simulating", fmt != "json"))
+    mc = monte_carlo(replications, seed, workers, scheduler, Progress("simulating", fmt != "json"))
+    result = compare_scenarios(loaded, mc, index)
     data = compare_report_data(result)
     document = {"comparison": result.table}
     if out:
-        write_run_report(data, document, scenarios[0], out, overwrite)
-    if fmt == "json":
-        click.echo(render_json(result_document(data, document)), nl=False)
-    elif fmt == "csv":
-        click.echo(render_csv(result.table), nl=False)
-    else:
-        click.echo(comparison_text(result) + (f"\nWrote {out}/" if out else ""))
+        write_folder(data, document, out, scenarios[0], overwrite)
+    echo_result(fmt, lambda: result_document(data, document), lambda: result.table,
+                lambda: comparison_text(result) + (f"\nWrote {out}/\n" if out else "\n"))
 
 
 @main.command("sweep")
@@ -390,33 +364,26 @@ def compare_command(scenarios: tuple[str, ...], replications: int | None, seed: 
               help="Sweep a channel's share of the spendable budget (repeatable).")
 @click.option("--simulate", is_flag=True, help="Also simulate every point.")
 @montecarlo_options
-@click.option("--out", type=click.Path(file_okay=False), help="Also write a run folder here.")
-@click.option("--overwrite", is_flag=True, help="Replace an existing run folder.")
+@out_options()
 @format_option
 def sweep_command(scenario: str, budget_range: str | None, sets: tuple[str, ...],
                   splits: tuple[str, ...], simulate: bool, replications: int | None,
                   seed: int | None, workers: int | None, scheduler: str | None,
                   out: str | None, overwrite: bool, fmt: str) -> None:
     """Budget frontier (--budget) or a grid of settings (--set, --split), re-optimised."""
-    from engine.commands.run import write_run_report
     from engine.commands.sweep import run_sweep, sweep_report_data, sweep_text
-    from engine.output import render_csv
     from engine.report.runfolder import result_document
 
     loaded = engine.load_scenario(scenario)
-    opts = _run_options(loaded, replications, seed, workers, scheduler)
-    result = run_sweep(scenario, loaded, budget_range, sets, splits, simulate, opts,
-                       _Progress("sweeping", fmt != "json"))
+    mc = monte_carlo(replications, seed, workers, scheduler).resolved(loaded)
+    result = run_sweep(scenario, loaded, budget_range, sets, splits, simulate, mc,
+                       Progress("sweeping", fmt != "json"))
     data = sweep_report_data(result, loaded)
     document = {"frontier": result.frontier, "kind": result.kind}
     if out:
-        write_run_report(data, document, scenario, out, overwrite)
-    if fmt == "json":
-        click.echo(render_json(result_document(data, document)), nl=False)
-    elif fmt == "csv":
-        click.echo(render_csv(result.frontier), nl=False)
-    else:
-        click.echo(sweep_text(result, loaded) + (f"\nWrote {out}/" if out else ""))
+        write_folder(data, document, out, scenario, overwrite)
+    echo_result(fmt, lambda: result_document(data, document), lambda: result.frontier,
+                lambda: sweep_text(result, loaded) + (f"\nWrote {out}/\n" if out else "\n"))
 
 
 if __name__ == "__main__":

@@ -70,14 +70,14 @@ def machine_speedup(runs: int, n: int = 6_000_000) -> float:
 
 def timed(scenario: Any, plan: Any, n: int, workers: int, runs: int, warm: bool = True) -> float:
     """Median seconds of ``runs`` simulations of ``n`` replications (after one warm-up)."""
-    from engine.simulate import simulate
+    from engine.simulate import MonteCarlo, simulate
 
     if warm:
-        simulate(scenario, plan, replications=min(n, 20), seed=1, workers=workers)
+        simulate(scenario, plan, MonteCarlo(replications=min(n, 20), seed=1, workers=workers))
     times = []
     for run in range(runs):
         start = time.perf_counter()
-        simulate(scenario, plan, replications=n, seed=run + 1, workers=workers)
+        simulate(scenario, plan, MonteCarlo(replications=n, seed=run + 1, workers=workers))
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -121,7 +121,7 @@ def region_scaling(runs: int, steps: tuple[int, ...]) -> list[dict[str, Any]]:
     from benchmarks.scale import make_scale_scenario
     from engine import build_scenario
     from engine.plan import even_plan
-    from engine.simulate import simulate
+    from engine.simulate import MonteCarlo, simulate
 
     rows = []
     for regions in steps:
@@ -132,7 +132,7 @@ def region_scaling(runs: int, steps: tuple[int, ...]) -> list[dict[str, Any]]:
         n = max(10, 1000 // regions)
         plan = even_plan(s)
         seconds = timed(s, plan, n, 1, runs)
-        kpis = simulate(s, plan, replications=5, seed=1).kpis
+        kpis = simulate(s, plan, MonteCarlo(replications=5, seed=1)).kpis
         leads = float(kpis[kpis.metric == "leads"].value.mean())
         rows.append({"regions": regions, "leads": leads, "ms_per_replication": 1000 * seconds / n,
                      "ms_per_region": 1000 * seconds / n / regions,

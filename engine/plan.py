@@ -7,7 +7,9 @@ hand-made plan (budget split by region potential, every rep on hand kept) that n
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -133,3 +135,16 @@ def even_plan(s: Scenario) -> Plan:
         for c in s.channels
     ]
     return Plan(s.name, pd.DataFrame(rows, columns=SPEND_COLUMNS), _reps_table(s), source="even")
+
+
+def read_plan(path: str | Path) -> Plan:
+    """A plan written by ``Plan.to_dict`` (``plan.json``)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(str(path), [Problem("", "no such plan file", has_value=False)]) \
+            from None
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(str(path), [Problem("", f"not JSON: {exc}", has_value=False)]) \
+            from None
+    return plan_from_dict(data, str(path))

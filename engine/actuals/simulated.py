@@ -140,8 +140,8 @@ def from_simulation(scenario: Scenario, plan: Plan, weeks: int, seed: int | None
     UsageError
         ``weeks`` outside ``0 .. horizon``.
     """
+    from engine.simulate.columns import product_metrics, region_metrics
     from engine.simulate.inputs import build_inputs
-    from engine.simulate.quarter import product_metrics, region_metrics
 
     if not 0 <= weeks <= scenario.horizon.weeks:
         raise UsageError(

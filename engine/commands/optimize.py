@@ -15,7 +15,8 @@ from engine.optimize.inputs import build_inputs
 from engine.optimize.options import OptimizeOptions
 from engine.optimize.result import OptimizationResult
 from engine.optimize.targets import monthly_targets
-from engine.output import render_csv, render_json, render_table
+from engine.output import render_json, render_table
+from engine.report.data import Headline, ReportData
 from engine.scenario.schema import Scenario
 from engine.scenario.schema.common import ROLES
 
@@ -109,21 +110,25 @@ def headline(result: OptimizationResult, scenario: Scenario) -> str:
     )
 
 
-def write_outputs(result: OptimizationResult, folder: str | Path) -> list[Path]:
-    """``plan.json`` (``Plan.to_dict``), ``result.json`` and one CSV per table, atomically."""
-    out = Path(folder)
-    files = {
-        "plan.json": render_json(result.plan.to_dict()),
-        "result.json": render_json(result.to_dict()),
-        "spend.csv": render_csv(result.plan.spend),
-        "reps.csv": render_csv(result.plan.reps),
-        "targets.csv": render_csv(result.plan.targets),
-        "outcome.csv": render_csv(result.outcome),
-        "shadow_prices.csv": render_csv(result.shadow_prices),
-        "binding.csv": render_csv(result.binding),
-        "residuals.csv": render_csv(result.residuals),
+def report_data(result: OptimizationResult, scenario: Scenario) -> ReportData:
+    """The plan for the run folder and HTML report (kind ``optimize``)."""
+    heads = [Headline("Objective", result.objective, result.objective, result.objective, "money",
+                      note=f"{result.status.value}, {result.solver}")]
+    tables = {
+        "spend": result.plan.spend, "reps": result.plan.reps, "targets": result.plan.targets,
+        "expected_outcome": result.outcome, "shadow_prices": result.shadow_prices,
+        "binding": result.binding, "residuals": result.residuals,
     }
-    return [atomic_write(out / name, text) for name, text in files.items()]
+    meta = {"solver": result.solver, "status": result.status.value, "objective": result.objective,
+            "mip_gap": result.gap, "shadow_prices_from": result.duals_from}
+    return ReportData(title=f"Optimised plan — {scenario.name}", scenario=scenario.name,
+                      currency=scenario.currency, headline=heads, tables=tables, meta=meta,
+                      kind="optimize")
+
+
+def plan_file(result: OptimizationResult) -> dict[str, str]:
+    """``plan.json`` (``Plan.to_dict``), the extra file ``simulate --plan`` reads."""
+    return {"plan.json": render_json(result.plan.to_dict())}
 
 
 def export_mps(

@@ -10,13 +10,13 @@ import pandas as pd
 
 import engine
 from engine.actuals import load_actuals
-from engine.commands.review import read_plan
 from engine.jobs.recalibrate import FORECASTS, RecalibrateOptions, Recalibration, recalibrate
 from engine.optimize.optimizer import optimize
 from engine.output import render_table
-from engine.plan import Plan
+from engine.plan import Plan, read_plan
 from engine.report.data import Headline, ReportData
 from engine.scenario.schema import Scenario
+from engine.simulate import MonteCarlo
 
 MOVES_SHOWN = 6
 """Belief changes listed in the explanation."""
@@ -24,14 +24,15 @@ MOVES_SHOWN = 6
 
 def recalibrate_files(scenario: str | Path, actuals: str | Path, as_of_week: int,
                       plan: str | Path | None = None,
-                      options: RecalibrateOptions | None = None) -> tuple[Recalibration, Scenario]:
+                      options: RecalibrateOptions | None = None,
+                      mc: MonteCarlo | None = None) -> tuple[Recalibration, Scenario]:
     """Re-plan ``scenario`` with the actuals file up to ``as_of_week``; the plan in force is
     ``plan`` (a ``plan.json``) or, without one, the scenario's optimised plan."""
     s = engine.load_scenario(scenario)
     a = load_actuals(actuals, s, as_of_week)
     a = type(a)(a.frame, as_of_week, a.source)
     in_force = read_plan(plan) if plan is not None else optimize(s).plan
-    return recalibrate(s, a, in_force, options), s
+    return recalibrate(s, a, in_force, options, mc), s
 
 
 def _money(value: float, currency: str) -> str:
@@ -202,16 +203,3 @@ def report_data(rc: Recalibration, s: Scenario) -> ReportData:
                       scenario=s.name, currency=s.currency, headline=heads, tables=tables,
                       meta={"as_of_week": rc.as_of_week, "explanation": explain(rc, s)},
                       kind="recalibrate")
-
-
-def write_replan_folder(rc: Recalibration, s: Scenario, scenario_path: str | Path,
-                        folder: str | Path, overwrite: bool = False) -> Path:
-    """Write the re-plan as a run folder (JSON, CSV tables, workbook, HTML report)."""
-    from engine.output import to_jsonable
-    from engine.report.runfolder import write_run_folder
-    from engine.scenario.loading import read_document
-
-    written = write_run_folder(report_data(rc, s), to_jsonable(rc.to_dict()), Path(folder),
-                               resolved_scenario=read_document(scenario_path),
-                               overwrite=overwrite)
-    return written.path

@@ -6,7 +6,6 @@ the command prints; ``review_frame`` is its tidy CSV form.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -15,23 +14,10 @@ import engine
 from engine.actuals import load_actuals
 from engine.actuals.beliefs import BeliefOptions
 from engine.actuals.overlay import overlay_frame, write_overlay
-from engine.errors import Problem, ScenarioError
 from engine.jobs.review import Review, review
 from engine.output import render_table
-from engine.plan import Plan, plan_from_dict
-
-
-def read_plan(path: str | Path) -> Plan:
-    """A plan written by ``Plan.to_dict`` (``plan.json``)."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(str(path), [Problem("", "no such plan file", has_value=False)]) \
-            from None
-    except json.JSONDecodeError as exc:
-        raise ScenarioError(str(path), [Problem("", f"not JSON: {exc}", has_value=False)]) \
-            from None
-    return plan_from_dict(data, str(path))
+from engine.plan import read_plan
+from engine.report.data import ReportData
 
 
 def default_overlay_path(actuals: str | Path) -> Path:
@@ -99,3 +85,14 @@ def review_frame(r: Review) -> pd.DataFrame:
     parts.append(r.customers.rename(columns={"measure": "metric"}).assign(table="customers",
                                                                           key=""))
     return pd.concat(parts)[["table", "key", "metric", "value"]].reset_index(drop=True)
+
+
+def report_data(r: Review, scenario_name: str, currency: str) -> ReportData:
+    """The review for the run folder and HTML report (kind ``review``)."""
+    tables = {"attainment": r.attainment, "review_funnel": r.funnel, "customers": r.customers,
+              "channels": r.channels, "stock_outs": r.stock}
+    if r.beliefs is not None:
+        tables["next_quarter"] = overlay_frame(r.beliefs)
+    meta = {"weeks": r.weeks, "bottleneck": r.bottleneck or ""}
+    return ReportData(title=f"Review of weeks 1-{r.weeks}", scenario=scenario_name,
+                      currency=currency, headline=[], tables=tables, meta=meta, kind="review")

@@ -8,7 +8,6 @@ layer's ``ReportData`` (which ``engine.report`` writes as JSON, CSV, Excel and H
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -97,7 +96,8 @@ def _cash(run: RunResult) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _funnel(sim: SimulationResult) -> pd.DataFrame:
+def funnel_with_bottleneck(sim: SimulationResult) -> pd.DataFrame:
+    """The simulated funnel with a ``bottleneck`` flag on the stage the alerts name."""
     f = sim.funnel.copy()
     f["bottleneck"] = False
     bottleneck = sim.alerts[sim.alerts.kind == "bottleneck"]
@@ -135,7 +135,7 @@ def run_tables(run: RunResult) -> dict[str, pd.DataFrame]:
         "reps": plan.reps,
         "targets": plan.targets,
         "revenue_fan": _fan(run),
-        "funnel": _funnel(sim),
+        "funnel": funnel_with_bottleneck(sim),
         "cash": _cash(run),
         "kpis": sim.summary(),
         "alerts": sim.alerts,
@@ -293,22 +293,3 @@ def _fmt(metric: str, value: float, signed: bool = False) -> str:
     if "share" in metric or metric in ("attainment", "hit_target", "fill_rate", "rep_utilisation"):
         return f"{value * 100:{sign}.1f}%"
     return f"{value:{sign},.2f}"
-
-
-def write_run_report(
-    data: ReportData,
-    result: dict[str, Any],
-    scenario_path: str,
-    out: str | None = None,
-    overwrite: bool = False,
-    now: datetime | None = None,
-) -> Path:
-    """Write the run folder (default ``runs/<scenario>-<timestamp>``) and return its path."""
-    from engine.report.runfolder import default_run_folder, write_run_folder
-    from engine.scenario.loading import read_document
-
-    folder = Path(out) if out else default_run_folder(data.scenario, now or datetime.now())
-    written = write_run_folder(
-        data, result, folder, resolved_scenario=read_document(scenario_path), overwrite=overwrite
-    )
-    return written.path

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from engine.files import atomic_write
-from engine.output import render_csv, render_json, render_table
-from engine.plan import Plan, even_plan
+from engine.commands.run import funnel_with_bottleneck
+from engine.output import render_table
+from engine.plan import Plan, even_plan, read_plan
+from engine.report.data import Headline, ReportData
 from engine.scenario.schema import Scenario
 from engine.simulate.result import SimulationResult, weekly_frame
 
@@ -26,8 +25,6 @@ def choose_plan(scenario: Scenario, plan_file: str | None) -> Plan:
     """The plan to simulate: the file if given, else the optimiser's plan, else (when the
     optimiser is not installed) the solver-free ``even_plan``."""
     if plan_file is not None:
-        from engine.commands.review import read_plan
-
         return read_plan(plan_file)
     try:
         from engine.optimize import optimize
@@ -88,17 +85,29 @@ def _alerts_text(alerts: pd.DataFrame) -> str:
     return text
 
 
-def write_run(result: SimulationResult, out: str | Path) -> list[Path]:
-    """Write ``simulation.json`` and tidy CSVs into ``out``; return the paths written."""
-    folder = Path(out)
-    files = {
-        "simulation.json": render_json(result),
-        "summary.csv": render_csv(result.summary()),
-        "kpis.csv": render_csv(result.kpis),
-        "revenue_bands.csv": render_csv(result.bands("revenue")),
-        "weekly_mean.csv": render_csv(weekly_means(result)),
-        "weekly_replication0.csv": render_csv(replication_weekly(result, 0)),
-        "funnel.csv": render_csv(result.funnel),
-        "alerts.csv": render_csv(result.alerts),
+def _fan(result: SimulationResult) -> pd.DataFrame:
+    bands = result.bands("revenue")
+    targets = result.inputs.targets.sum(axis=0)
+    bands["target"] = np.cumsum(targets) if not np.isnan(targets).all() else np.nan
+    return bands
+
+
+def report_data(result: SimulationResult, currency: str) -> ReportData:
+    """The simulation for the run folder and HTML report (kind ``simulate``): the KPI summary,
+    every replication's KPIs, the revenue fan, the weekly means, replication 0's weekly series,
+    the funnel and the alerts."""
+    rows = {str(r["metric"]): r for r in result.summary().to_dict(orient="records")}
+    heads = [Headline(label, float(rows[m]["p10"]), float(rows[m]["p50"]), float(rows[m]["p90"]),
+                      "money")
+             for m, label in (("revenue", "Revenue"), ("gross_profit", "Gross profit"))
+             if m in rows]
+    tables = {
+        "kpis": result.summary(), "replication_kpis": result.kpis, "revenue_fan": _fan(result),
+        "weekly_mean": weekly_means(result), "weekly_replication0": replication_weekly(result),
+        "funnel": funnel_with_bottleneck(result), "alerts": result.alerts,
     }
-    return [atomic_write(folder / name, text) for name, text in files.items()]
+    meta = {"seed": result.seed, "replications": result.replications,
+            "plan": result.plan_source, "notes": "; ".join(result.notes)}
+    return ReportData(title=f"Simulation — {result.scenario}", scenario=result.scenario,
+                      currency=currency, headline=heads, tables=tables, meta=meta,
+                      kind="simulate")

@@ -10,12 +10,12 @@ import pandas as pd
 
 from engine.errors import UsageError
 from engine.jobs.grid import parse_range, parse_setting
-from engine.jobs.run import RunOptions
 from engine.jobs.sweep import Sweep, budget_frontier, grid_sweep, simulate_frontier, split_settings
 from engine.output import render_table
 from engine.report.data import Headline, ReportData
 from engine.scenario.loading import read_document
 from engine.scenario.schema import Scenario
+from engine.simulate import MonteCarlo
 
 
 def run_sweep(
@@ -25,15 +25,16 @@ def run_sweep(
     sets: Sequence[str],
     splits: Sequence[str],
     simulate: bool,
-    opts: RunOptions,
+    mc: MonteCarlo,
     progress: Callable[[int, int], None] | None = None,
 ) -> Sweep:
-    """A budget frontier (``budget`` given) or a grid of ``sets`` and ``splits``."""
+    """A budget frontier (``budget`` given) or a grid of ``sets`` and ``splits``; ``progress``
+    counts points."""
     if budget and (sets or splits):
         raise UsageError("sweep: use --budget alone, or --set/--split")
     if budget:
-        sweep = budget_frontier(s, parse_range(budget), opts.optimize, progress)
-        return simulate_frontier(s, sweep, opts) if simulate else sweep
+        sweep = budget_frontier(s, parse_range(budget), None, progress)
+        return simulate_frontier(s, sweep, mc) if simulate else sweep
     if not (sets or splits):
         raise UsageError(
             "sweep: give --budget START:STOP:COUNT, --set PATH=VALUES or "
@@ -42,7 +43,7 @@ def run_sweep(
     doc = read_document(path)
     settings = [parse_setting(x) for x in sets]
     settings += split_settings(doc, [parse_setting(x) for x in splits])
-    return grid_sweep(doc, path, settings, opts, simulate, progress)
+    return grid_sweep(doc, path, settings, mc, simulate, progress)
 
 
 def sweep_text(sweep: Sweep, s: Scenario) -> str:

@@ -30,8 +30,7 @@ from engine.jobs.remainder import remainder_scenario
 from engine.optimize.optimizer import optimize
 from engine.plan import SPEND_COLUMNS, TARGET_COLUMNS, Plan
 from engine.scenario.schema import Scenario
-from engine.simulate import QuarterState, SimulationResult, simulate
-from engine.simulate.quarter import product_metrics, region_metrics
+from engine.simulate import MonteCarlo, QuarterState, SimulationResult, simulate
 
 FORECASTS = ("original plan, before the quarter", "original plan, from here",
              "re-optimised plan, from here")
@@ -39,7 +38,7 @@ FORECASTS = ("original plan, before the quarter", "original plan, from here",
 
 @dataclass(frozen=True)
 class RecalibrateOptions:
-    """How to re-plan.
+    """How to re-plan (the Monte Carlo settings are a separate ``MonteCarlo``).
 
     Attributes
     ----------
@@ -47,15 +46,10 @@ class RecalibrateOptions:
         Pseudo-observations behind each scenario value (see ``BeliefOptions``).
     allow_hiring:
         Let the re-plan add hires (within the scenario's limits); otherwise reps stay as planned.
-    replications, seed, workers:
-        Monte Carlo settings of every simulation (defaults: the scenario's; 1 process).
     """
 
     prior_strength: float = 100.0
     allow_hiring: bool = False
-    replications: int | None = None
-    seed: int | None = None
-    workers: int = 1
 
 
 @dataclass(frozen=True)
@@ -147,8 +141,8 @@ def region_line_weekly(sim: SimulationResult, s: Scenario) -> np.ndarray:
     """Simulated revenue per replication x region x line x week (N x R x L x W; money): each
     region's weekly revenue split over lines by that week's product revenue."""
     lines = list(dict.fromkeys(p.line for p in s.products))
-    rev = sim.region_weekly[..., region_metrics(sim.inputs).index("revenue")]
-    prod = sim.product_weekly[..., product_metrics().index("revenue")]
+    rev = sim.by_region("revenue")
+    prod = sim.by_product("revenue")
     onehot = np.zeros((len(s.products), len(lines)))
     onehot[np.arange(len(s.products)), [lines.index(p.line) for p in s.products]] = 1.0
     by_line = np.einsum("npw,pl->nlw", prod, onehot)
@@ -249,22 +243,17 @@ def _forecast_row(name: str, sim: SimulationResult, spend: float) -> list[Any]:
     return [name, revenue.mean(), *np.percentile(revenue, [10, 50, 90]), profit.mean(), spend]
 
 
-def _simulate(s: Scenario, plan: Plan, o: RecalibrateOptions,
-              state: QuarterState | None = None) -> SimulationResult:
-    return simulate(s, plan, replications=o.replications, seed=o.seed, workers=o.workers,
-                    initial_state=state)
-
-
-def recalibrate(s: Scenario, a: Actuals, plan: Plan,
-                options: RecalibrateOptions | None = None) -> Recalibration:
-    """Re-plan the quarter ``s`` after the weeks in ``a``, starting from ``plan``.
+def recalibrate(s: Scenario, a: Actuals, plan: Plan, options: RecalibrateOptions | None = None,
+                mc: MonteCarlo | None = None) -> Recalibration:
+    """Re-plan the quarter ``s`` after the weeks in ``a``, starting from ``plan``; every
+    simulation runs with the Monte Carlo settings ``mc``.
 
     Raises
     ------
     InfeasiblePlanError
         The weeks left cannot meet the constraints (e.g. a spend minimum beyond the money left).
     """
-    o = options or RecalibrateOptions()
+    o, m = options or RecalibrateOptions(), mc or MonteCarlo()
     start, weeks = a.as_of_week, s.horizon.weeks
     beliefs = update_beliefs(a, s, BeliefOptions(prior_strength=o.prior_strength), start + 1)
     u = beliefs.scenario
@@ -275,9 +264,10 @@ def recalibrate(s: Scenario, a: Actuals, plan: Plan,
         optimize(remainder_scenario(u, start, spent, state.stock, o.allow_hiring, hired)).plan,
         hired)
     sims = {
-        FORECASTS[0]: _simulate(s, plan, o),
-        FORECASTS[1]: _simulate(u, plan, o, state),
-        FORECASTS[2]: _simulate(u, _pace_plan(rest, start, weeks, "re-optimised"), o, state),
+        FORECASTS[0]: simulate(s, plan, m),
+        FORECASTS[1]: simulate(u, plan, m, initial_state=state),
+        FORECASTS[2]: simulate(u, _pace_plan(rest, start, weeks, "re-optimised"), m,
+                               initial_state=state),
     }
     spend = _spend_table(s, plan, spent, rest, start)
     totals = (plan.total_spend, sum(spent.values()) + float(spend.old_remaining.sum()),

@@ -7,8 +7,8 @@ Each job takes plain data and returns plain data; writing files and printing is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -17,9 +17,7 @@ from engine.jobs.targets import pilot_seed, targets_from_forecast
 from engine.optimize import OptimizationResult, OptimizeOptions, optimize
 from engine.plan import Plan
 from engine.scenario.schema import Scenario
-from engine.simulate import SimulationResult, simulate
-
-Progress = Callable[[int, int], None]
+from engine.simulate import MonteCarlo, SimulationResult, simulate
 
 COMPARED_METRICS = (
     "revenue",
@@ -38,30 +36,6 @@ COMPARED_METRICS = (
 """KPIs shown side by side by ``compare``, in this order."""
 
 
-def auto_workers(replications: int, cpus: int | None = None) -> int:
-    """Local processes to use by default: every core for runs of 100 replications or more
-    (a process pool pays off there), otherwise this process alone."""
-    import os
-
-    available = cpus if cpus is not None else (os.cpu_count() or 1)
-    return max(1, available) if replications >= 100 else 1
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """How to optimise and simulate.
-
-    ``replications`` and ``seed`` default to the scenario's; ``workers`` counts local processes
-    (this one included); ``scheduler`` is a Dask scheduler address that overrides ``workers``.
-    """
-
-    replications: int | None = None
-    seed: int | None = None
-    workers: int = 1
-    scheduler: str | None = None
-    optimize: OptimizeOptions = field(default_factory=OptimizeOptions)
-
-
 @dataclass(frozen=True)
 class RunResult:
     """One scenario optimised and simulated under its optimised (or a given) plan."""
@@ -72,47 +46,26 @@ class RunResult:
     simulation: SimulationResult
 
 
-def _simulate(
-    s: Scenario, plan: Plan, opts: RunOptions, progress: Progress | None
-) -> SimulationResult:
-    return simulate(
-        s,
-        plan,
-        replications=opts.replications,
-        seed=opts.seed,
-        workers=opts.workers,
-        scheduler=opts.scheduler,
-        progress=progress,
-    )
-
-
-def forecast_plan(s: Scenario, plan: Plan, opts: RunOptions) -> Plan:
+def forecast_plan(s: Scenario, plan: Plan, mc: MonteCarlo) -> Plan:
     """``plan`` with targets set by the policy's rule on a pilot forecast run on its own
-    stream (see ``engine.jobs.targets``)."""
-    seed = s.simulation.seed if opts.seed is None else opts.seed
-    pilot = simulate(
-        s,
-        plan,
-        replications=opts.replications,
-        seed=pilot_seed(seed),
-        workers=opts.workers,
-        scheduler=opts.scheduler,
-    )
+    stream (see ``engine.jobs.targets``); the pilot reports no progress."""
+    pilot = simulate(s, plan, replace(mc, seed=pilot_seed(mc.seed_for(s)), progress=None))
     return targets_from_forecast(s, plan, pilot)
 
 
 def run_scenario(
-    s: Scenario, opts: RunOptions | None = None, progress: Progress | None = None
+    s: Scenario, mc: MonteCarlo | None = None, optimize_options: OptimizeOptions | None = None
 ) -> RunResult:
-    """Optimise ``s``, set its targets from a pilot forecast, and simulate the quarter.
+    """Optimise ``s``, set its targets from a pilot forecast, and simulate the quarter with the
+    Monte Carlo settings ``mc``.
 
     Raises ``InfeasiblePlanError`` (with the diagnosis) when the plan cannot meet the
     constraints, ``SolverError`` on solver failure, ``SimulationError`` on a failed run.
     """
-    o = opts or RunOptions()
-    result = optimize(s, o.optimize)
+    o = mc or MonteCarlo()
+    result = optimize(s, optimize_options)
     plan = forecast_plan(s, result.plan, o)
-    return RunResult(s, result, plan, _simulate(s, plan, o, progress))
+    return RunResult(s, result, plan, simulate(s, plan, o))
 
 
 @dataclass(frozen=True)
@@ -141,28 +94,28 @@ def _unique_names(scenarios: Sequence[Scenario]) -> list[str]:
 
 def compare_scenarios(
     scenarios: Sequence[Scenario],
-    opts: RunOptions | None = None,
+    mc: MonteCarlo | None = None,
     plan_from: int | None = None,
-    progress: Progress | None = None,
+    optimize_options: OptimizeOptions | None = None,
 ) -> Comparison:
     """Optimise and simulate each scenario with the same seed (common random numbers).
 
     With ``plan_from = i`` the plan of scenario ``i`` is held fixed and simulated under every
     scenario's conditions (the stress test); otherwise each scenario gets its own plan.
     """
-    o = opts or RunOptions()
+    o = mc or MonteCarlo()
     names = _unique_names(scenarios)
     scenarios = [s.model_copy(update={"name": n}) for s, n in zip(scenarios, names, strict=True)]
     runs: list[RunResult] = []
     if plan_from is not None:
         owner = scenarios[plan_from]
-        fixed = optimize(owner, o.optimize)
+        fixed = optimize(owner, optimize_options)
         plan = forecast_plan(owner, fixed.plan, o)
         for s in scenarios:
             own = fixed if s is owner else None
-            runs.append(RunResult(s, own, plan, _simulate(s, plan, o, progress)))
+            runs.append(RunResult(s, own, plan, simulate(s, plan, o)))
     else:
-        runs = [run_scenario(s, o, progress) for s in scenarios]
+        runs = [run_scenario(s, o, optimize_options) for s in scenarios]
     table = compare_kpis(names, [r.simulation.kpis for r in runs], COMPARED_METRICS)
     source = scenarios[plan_from].name if plan_from is not None else None
     return Comparison(tuple(runs), table, source)

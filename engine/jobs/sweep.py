@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
@@ -18,7 +18,7 @@ import pandas as pd
 
 from engine.errors import InfeasiblePlanError
 from engine.jobs.grid import Setting, apply_setting
-from engine.jobs.run import RunOptions, run_scenario
+from engine.jobs.run import run_scenario
 from engine.optimize import (
     OptimizationResult,
     OptimizeOptions,
@@ -30,6 +30,7 @@ from engine.optimize import (
 )
 from engine.scenario.loading import build_scenario
 from engine.scenario.schema import Scenario
+from engine.simulate import MonteCarlo, Progress
 
 FRONTIER_COLUMNS = [
     "point",
@@ -41,7 +42,6 @@ FRONTIER_COLUMNS = [
     "current",
     "status",
 ]
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -138,8 +138,9 @@ def grid_point(
     source: str,
     name: str,
     point: list[tuple[str, Any]],
-    opts: RunOptions,
+    mc: MonteCarlo,
     simulate: bool,
+    optimize_options: OptimizeOptions | None = None,
 ) -> dict[str, Any]:
     """One grid point optimised (and simulated when asked); a plain row of results."""
     from engine.optimize import optimize
@@ -151,11 +152,11 @@ def grid_point(
     row: dict[str, Any] = {"point": name, "budget": s.budget.spendable, "current": False}
     try:
         if simulate:
-            result = run_scenario(s, opts)
+            result = run_scenario(s, mc, optimize_options)
             row |= _simulated(result.simulation.summary())
             opt = result.optimization
         else:
-            opt = optimize(s, opts.optimize)
+            opt = optimize(s, optimize_options)
         assert opt is not None
         row |= _point(opt, s.budget.spendable)
     except InfeasiblePlanError:
@@ -167,22 +168,24 @@ def _pool_rows(
     doc: dict[str, Any],
     source: str,
     points: list[tuple[str, Any]],
-    opts: RunOptions,
+    mc: MonteCarlo,
     simulate: bool,
     progress: Progress | None,
+    optimize_options: OptimizeOptions | None,
 ) -> list[dict[str, Any]]:
     """Grid points spread over local processes (each simulates serially) or a Dask cluster."""
-    inner = replace(opts, workers=1, scheduler=None)
-    args = [(doc, source, name, point, inner, simulate) for name, point in points]
-    if opts.scheduler is not None:
+    inner = replace(mc, workers=1, scheduler=None, progress=None)
+    args = [(doc, source, name, point, inner, simulate, optimize_options)
+            for name, point in points]
+    if mc.scheduler is not None:
         from distributed import Client
 
-        with Client(opts.scheduler) as client:
+        with Client(mc.scheduler) as client:
             futures = client.map(lambda a: grid_point(*a), args, pure=False)
             return list(client.gather(futures))
     context = multiprocessing.get_context("spawn")
     rows: list[dict[str, Any]] = []
-    with ProcessPoolExecutor(max_workers=opts.workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=mc.workers or 1, mp_context=context) as pool:
         for row in pool.map(grid_point, *zip(*args, strict=True)):
             rows.append(row)
             if progress:
@@ -194,25 +197,26 @@ def grid_sweep(
     doc: dict[str, Any],
     source: str,
     settings: Sequence[Setting],
-    run: RunOptions | None = None,
+    mc: MonteCarlo | None = None,
     simulate: bool = False,
     progress: Progress | None = None,
+    optimize_options: OptimizeOptions | None = None,
 ) -> Sweep:
     """Optimise (and optionally simulate) the scenario at every point of the grid.
 
-    With ``simulate``, points run in parallel over ``run.workers`` processes or on
-    ``run.scheduler`` (each point's simulation serially, on the same seed); optimising alone is
-    quicker in this process than the start-up of a pool.
+    With ``simulate``, points run in parallel over ``mc.workers`` processes (``None``: this one)
+    or on ``mc.scheduler`` (each point's simulation serially, on the same seed); optimising alone
+    is quicker in this process than the start-up of a pool. ``progress`` counts points.
     """
-    opts = run or RunOptions()
+    opts = replace(mc or MonteCarlo(), progress=None)
     points = grid_points(settings)
-    spread = simulate and (opts.workers > 1 or opts.scheduler is not None)
+    spread = simulate and ((opts.workers or 1) > 1 or opts.scheduler is not None)
     if spread and len(points) > 1:
-        rows = _pool_rows(doc, source, points, opts, simulate, progress)
+        rows = _pool_rows(doc, source, points, opts, simulate, progress, optimize_options)
     else:
         rows = []
         for name, point in points:
-            rows.append(grid_point(doc, source, name, point, opts, simulate))
+            rows.append(grid_point(doc, source, name, point, opts, simulate, optimize_options))
             if progress:
                 progress(len(rows), len(points))
     return Sweep(str(doc.get("name", source)), "grid", pd.DataFrame(rows))
@@ -231,9 +235,10 @@ def _simulated(summary: pd.DataFrame) -> dict[str, float]:
     return out
 
 
-def simulate_frontier(s: Scenario, sweep: Sweep, run: RunOptions | None = None) -> Sweep:
+def simulate_frontier(s: Scenario, sweep: Sweep, mc: MonteCarlo | None = None,
+                      optimize_options: OptimizeOptions | None = None) -> Sweep:
     """Simulate every feasible budget level of a frontier (same seed: common random numbers)."""
-    opts = run or RunOptions()
+    opts = replace(mc or MonteCarlo(), progress=None)
     rows: list[dict[str, Any]] = []
     for record in sweep.frontier.to_dict(orient="records"):
         row: dict[str, Any] = {str(k): v for k, v in record.items()}
@@ -245,6 +250,6 @@ def simulate_frontier(s: Scenario, sweep: Sweep, run: RunOptions | None = None) 
                     )
                 }
             )
-            row |= _simulated(run_scenario(scaled, opts).simulation.summary())
+            row |= _simulated(run_scenario(scaled, opts, optimize_options).simulation.summary())
         rows.append(row)
     return Sweep(sweep.scenario, sweep.kind, pd.DataFrame(rows))

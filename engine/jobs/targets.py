@@ -17,7 +17,6 @@ import pandas as pd
 from engine.plan import TARGET_COLUMNS, Plan
 from engine.scenario.schema import Scenario
 from engine.simulate import SimulationResult
-from engine.simulate.quarter import region_metrics
 
 
 def pilot_seed(seed: int) -> int:
@@ -57,7 +56,7 @@ def _line_shares(s: Scenario, plan: Plan) -> pd.DataFrame:
 
 def targets_from_forecast(s: Scenario, plan: Plan, pilot: SimulationResult) -> Plan:
     """``plan`` with its targets replaced by the policy's rule on the pilot's forecast."""
-    revenue = pilot.region_weekly[..., region_metrics(pilot.inputs).index("revenue")]
+    revenue = pilot.by_region("revenue")
     level = company_target(revenue.sum(axis=(1, 2)), s)
     mean = revenue.mean(axis=0)  # regions x weeks
     scale = level / mean.sum() if mean.sum() > 0 else 0.0

@@ -31,7 +31,7 @@ from typing import Any, Literal, get_args
 import pandas as pd
 
 Unit = Literal["money", "share", "count", "days"]
-Kind = Literal["run", "compare", "sweep", "recalibrate"]
+Kind = Literal["run", "compare", "sweep", "recalibrate", "simulate", "optimize", "review"]
 UNITS: tuple[str, ...] = get_args(Unit)
 KINDS: tuple[str, ...] = get_args(Kind)
 

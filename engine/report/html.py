@@ -31,7 +31,9 @@ LEADING: dict[str, Callable[[ReportData], s.Section | None]] = {
 """The section a kind of report opens with, before the usual ones."""
 
 KIND_LABEL = {"run": "Plan and simulation", "compare": "Scenario comparison",
-              "sweep": "Budget sweep", "recalibrate": "Mid-quarter re-plan"}
+              "sweep": "Budget sweep", "recalibrate": "Mid-quarter re-plan",
+              "simulate": "Simulation", "optimize": "Optimised plan",
+              "review": "Quarter review"}
 
 CSS = """
 :root{--ink:#1f2933;--muted:#616e7c;--line:#e4e7eb;--bg:#f4f6f9;--card:#fff;--accent:#2456a6}

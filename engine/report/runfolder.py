@@ -8,6 +8,7 @@ Layout of ``runs/<scenario>-<YYYYmmdd-HHMMSS>/``::
     report.html             the self-contained HTML report
     scenario.resolved.yaml  the scenario after ``extends:`` (when given)
     meta.json               seed, created time, versions of quarterplan, solver, Python
+    <extra files>           what a command adds (``optimize``: ``plan.json``)
 
 The folder is built in a hidden temporary sibling and renamed into place, so a killed run
 leaves no half-written folder. An existing non-empty folder is replaced only when
@@ -16,7 +17,8 @@ leaves no half-written folder. An existing non-empty folder is replaced only whe
 ``result.json`` (``RESULT_SCHEMA_VERSION`` 1) has these top-level keys:
 
 ``schema_version``  int, bumped on any incompatible change
-``kind``            ``run`` | ``compare`` | ``sweep`` | ``recalibrate``
+``kind``            ``run`` | ``compare`` | ``sweep`` | ``recalibrate`` | ``simulate`` |
+                    ``optimize`` | ``review``
 ``title``, ``scenario``, ``currency``
 ``headline``        list of ``{label, p10, p50, p90, unit, note}``
 ``tables``          ``{name: [row records]}``, the same rows as the CSV files
@@ -110,7 +112,8 @@ def _check_target(folder: Path, overwrite: bool) -> None:
 
 
 def _write_contents(staging: Path, data: ReportData, result_json: dict[str, Any],
-                    resolved_scenario: dict[str, Any] | None) -> dict[str, str]:
+                    resolved_scenario: dict[str, Any] | None,
+                    extra: dict[str, str]) -> dict[str, str]:
     """Every file of the run folder into ``staging``; returns role → relative path."""
     files = {"result": "result.json", "meta": "meta.json", "workbook": "workbook.xlsx",
              "report": "report.html"}
@@ -125,6 +128,9 @@ def _write_contents(staging: Path, data: ReportData, result_json: dict[str, Any]
         files["scenario"] = "scenario.resolved.yaml"
         text = yaml.safe_dump(to_jsonable(resolved_scenario), sort_keys=False, allow_unicode=True)
         atomic_write(staging / "scenario.resolved.yaml", text)
+    for name, text in extra.items():
+        files[name] = _safe(name)
+        atomic_write(staging / files[name], text)
     return files
 
 
@@ -146,7 +152,8 @@ def _move_into_place(staging: Path, folder: Path) -> None:
 
 def write_run_folder(data: ReportData, result_json: dict[str, Any], folder: Path, *,
                      resolved_scenario: dict[str, Any] | None,
-                     overwrite: bool = False) -> RunFolder:
+                     overwrite: bool = False,
+                     extra: dict[str, str] | None = None) -> RunFolder:
     """Write the run folder atomically (see the module docstring for its layout).
 
     Raises ``UsageError`` when ``folder`` is a file, or an existing non-empty folder and
@@ -159,10 +166,25 @@ def write_run_folder(data: ReportData, result_json: dict[str, Any], folder: Path
     staging = folder.parent / f".{folder.name}.tmp-{secrets.token_hex(6)}"
     staging.mkdir()
     try:
-        files = _write_contents(staging, data, result_json, resolved_scenario)
+        files = _write_contents(staging, data, result_json, resolved_scenario, extra or {})
         _check_target(folder, overwrite)
         _move_into_place(staging, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return RunFolder(folder, {role: folder / rel for role, rel in files.items()})
+
+
+def write_report_folder(data: ReportData, result_json: dict[str, Any], out: str | Path | None,
+                        *, scenario_path: str | Path | None = None, overwrite: bool = False,
+                        extra: dict[str, str] | None = None, now: datetime | None = None) -> Path:
+    """What every writing command does: the run folder at ``out`` (default
+    ``runs/<scenario>-<timestamp>``), with the resolved scenario when ``scenario_path`` is given;
+    returns its path. Raises ``UsageError`` as ``write_run_folder`` does."""
+    from engine.scenario.loading import read_document
+
+    folder = Path(out) if out else default_run_folder(data.scenario, now or datetime.now())
+    resolved = read_document(scenario_path) if scenario_path is not None else None
+    written = write_run_folder(data, to_jsonable(result_json), folder,
+                               resolved_scenario=resolved, overwrite=overwrite, extra=extra)
+    return written.path

@@ -14,9 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from engine.simulate.funnel import FUNNEL_WEEKLY
+from engine.simulate.columns import FUNNEL_WEEKLY, REGION_WEEKLY, product_metrics
 from engine.simulate.inputs import SimInputs
-from engine.simulate.quarter import REGION_WEEKLY, product_metrics
 
 BREACH_PROBABILITY = 0.5
 MILESTONE_TOLERANCE = 0.05

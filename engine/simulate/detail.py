@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.simulate.columns import PRODUCT_WEEKLY
 from engine.simulate.funnel import FunnelOutcome
 from engine.simulate.inputs import SimInputs
 from engine.simulate.orders import Orders
 from engine.simulate.state import QuarterState
-from engine.simulate.stock import PRODUCT_WEEKLY
 from engine.simulate.supply import Shipments
 
 REPEAT, CARRIED = "repeat", "carried"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.simulate.columns import FUNNEL_WEEKLY
 from engine.simulate.distributions import draw, draw_remaining
 from engine.simulate.inputs import SimInputs
 from engine.simulate.poisson import poisson
@@ -25,21 +26,6 @@ from engine.simulate.queueing import clock_table, serve_ordered
 from engine.simulate.state import QuarterState
 from engine.simulate.streams import Streams
 from engine.simulate.tally import prepare, tally_stage
-
-FUNNEL_WEEKLY = (
-    "entered",
-    "started",
-    "cold",
-    "waited",
-    "wait_days",
-    "sojourn_days",
-    "converted",
-    "wip",
-    "work_hours",
-)
-"""Per stage and week of entry: leads entering, picked up in the quarter, gone cold, that had to
-wait, their total wait (days), total days in the stage (to leaving or the quarter's end),
-converted in the quarter, work hours; ``wip`` is leads in the stage at the week's end."""
 
 
 @dataclass(frozen=True)

@@ -16,30 +16,16 @@ import pandas as pd
 from engine.plan import Plan
 from engine.scenario.schema import Scenario
 from engine.simulate.cash import Collections, collect
+from engine.simulate.columns import FUNNEL_WEEKLY, PRODUCT_SALES, REGION_WEEKLY, product_metrics
 from engine.simulate.detail import Detail, detail
-from engine.simulate.funnel import FUNNEL_WEEKLY, FunnelOutcome, run_funnel
+from engine.simulate.funnel import FunnelOutcome, run_funnel
 from engine.simulate.inputs import SimInputs, build_inputs
 from engine.simulate.orders import Orders, carried_orders, merge, repeat_orders, won_orders
 from engine.simulate.state import QuarterState
-from engine.simulate.stock import PRODUCT_WEEKLY
 from engine.simulate.streams import Streams
 from engine.simulate.supply import Shipments, ship_orders
 from engine.simulate.uncertainty import uncertain_inputs
 
-REGION_WEEKLY = (
-    "leads",
-    "wins",
-    "cold",
-    "orders",
-    "units",
-    "revenue",
-    "gross_profit",
-    "cash",
-    "receivables",
-)
-"""Per region and week: new leads, won deals, leads gone cold, customer orders (won and
-repeat), units shipped, revenue and gross profit booked (money), cash collected (money),
-receivables at the week's end (money). Stage entries follow as ``stage:<id>``."""
 KPIS = """Quarter KPIs of a replication (money in the scenario's currency):
 revenue, gross_profit (booked plus simulated; gross profit less backup-supply premiums),
 net_contribution (gross profit less the plan's spend and rep cost), target (sum of the plan's
@@ -50,8 +36,6 @@ backordered_units (open at the end), backup_cost, leads, wins, cold_share (leads
 the first stage / leads entering it), rep_utilisation (rep hours worked / rep hours available),
 lead_response_days (mean wait for the first stage's pick-up), cash (collected), receivables (at
 the end), dso (receivables / revenue x days simulated), overdue_share (receivables past due)."""
-PRODUCT_SALES = ("units", "revenue", "gross_profit")
-"""Per product and week, before the stock statistics of ``engine.simulate.stock``."""
 
 
 @dataclass(frozen=True)
@@ -77,16 +61,6 @@ class ReplicationRecord:
         from engine.simulate.result import weekly_frame
 
         return weekly_frame(inp, self.region_weekly[None], self.product_weekly[None], replication)
-
-
-def region_metrics(inp: SimInputs) -> tuple[str, ...]:
-    """Names of the region metrics, stage entries included."""
-    return (*REGION_WEEKLY, *(f"stage:{k}" for k in inp.stages))
-
-
-def product_metrics() -> tuple[str, ...]:
-    """Names of the product metrics."""
-    return (*PRODUCT_SALES, *PRODUCT_WEEKLY)
 
 
 def _by_week(inp: SimInputs, rows: np.ndarray, n_rows: int, day: np.ndarray,

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from engine.simulate.columns import product_metrics, region_metrics
 from engine.simulate.inputs import SimInputs
-from engine.simulate.quarter import product_metrics, region_metrics
 
 SUMMARY_COLUMNS = ["metric", "mean", "se", "p10", "p50", "p90"]
 BAND_COLUMNS = ["week", "mean", "p10", "p50", "p90"]
@@ -118,12 +118,30 @@ class SimulationResult:
         probability of hitting the target)."""
         return summarise(self.kpis)
 
+    def by_region(self, metric: str) -> np.ndarray:
+        """(replications x regions x weeks) ``metric`` per region (``inputs.regions`` order).
+
+        Raises ``KeyError`` for a name not in ``region_metrics``."""
+        names = region_metrics(self.inputs)
+        if metric not in names:
+            raise KeyError(f"no weekly region metric {metric!r}")
+        return self.region_weekly[..., names.index(metric)]
+
+    def by_product(self, metric: str) -> np.ndarray:
+        """(replications x products x weeks) ``metric`` per product (``inputs.products`` order).
+
+        Raises ``KeyError`` for a name not in ``product_metrics``."""
+        names = product_metrics()
+        if metric not in names:
+            raise KeyError(f"no weekly product metric {metric!r}")
+        return self.product_weekly[..., names.index(metric)]
+
     def totals(self, metric: str) -> np.ndarray:
         """(replications x weeks) ``metric`` summed over regions (or over products)."""
         if metric in region_metrics(self.inputs):
-            return self.region_weekly[..., region_metrics(self.inputs).index(metric)].sum(axis=1)
+            return self.by_region(metric).sum(axis=1)
         if metric in product_metrics():
-            return self.product_weekly[..., product_metrics().index(metric)].sum(axis=1)
+            return self.by_product(metric).sum(axis=1)
         raise KeyError(f"no weekly metric {metric!r}")
 
     def bands(self, metric: str = "revenue", cumulative: bool = True) -> pd.DataFrame:

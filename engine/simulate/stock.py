@@ -17,23 +17,6 @@ import numba
 import numpy as np
 
 DAYS_PER_WEEK = 7.0
-PRODUCT_WEEKLY = (
-    "demand",
-    "filled",
-    "lost",
-    "stock",
-    "backordered",
-    "below_safety",
-    "stockout_days",
-    "stock_days",
-    "backordered_days",
-    "ordered",
-    "received",
-)
-"""Per product and week: units demanded, filled at once from stock, lost; on hand and
-back-ordered at the week's end; 1 if stock fell below safety stock; days with no stock; unit-days
-on hand and back-ordered (time integrals); units ordered from suppliers (primary and backup) and
-units delivered by them."""
 _DEMAND, _FILLED, _LOST, _STOCK, _BACK, _BELOW, _OUT, _STOCK_DAYS, _BACK_DAYS = range(9)
 _ORDERED, _RECEIVED = 9, 10
 

@@ -12,11 +12,12 @@ from typing import Any
 
 import numpy as np
 
+from engine.simulate.columns import PRODUCT_WEEKLY
 from engine.simulate.distributions import draw
 from engine.simulate.inputs import SimInputs
 from engine.simulate.orders import Orders
 from engine.simulate.state import QuarterState
-from engine.simulate.stock import PRODUCT_WEEKLY, run_product
+from engine.simulate.stock import run_product
 
 _run_product: Callable[..., Any] = run_product
 

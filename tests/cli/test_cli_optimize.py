@@ -69,17 +69,14 @@ def test_out_writes_a_plan_that_reads_back(tmp_path: Path) -> None:
     result = run(str(BASE), "--out", str(out), "--relax-reps", "--format", "json")
     assert result.exit_code == 0
     names = {p.name for p in out.iterdir()}
-    assert {
-        "plan.json",
-        "result.json",
-        "spend.csv",
-        "reps.csv",
-        "targets.csv",
-        "outcome.csv",
-        "shadow_prices.csv",
-        "binding.csv",
-        "residuals.csv",
-    } <= names
+    assert names == {"plan.json", "result.json", "meta.json", "tables", "workbook.xlsx",
+                     "report.html", "scenario.resolved.yaml"}
+    tables = {p.name for p in (out / "tables").iterdir()}
+    assert tables == {f"{n}.csv" for n in ("spend", "reps", "targets", "expected_outcome",
+                                           "shadow_prices", "binding", "residuals")}
+    document = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    assert document["kind"] == "optimize"
+    assert document["result"]["objective"] == json.loads(result.stdout)["objective"]
     plan = plan_from_dict(json.loads((out / "plan.json").read_text(encoding="utf-8")))
     assert plan.source == "optimizer" and len(plan.targets) == 13 * 4 * 13
     assert plan.total_spend == pytest.approx(

@@ -63,9 +63,14 @@ def test_table_output_and_run_folder(plan_file: Path, tmp_path: Path) -> None:
     assert lines[-1] == f"Wrote {out}"
     assert "plan: even - simulating 12 replications" in result.stderr
     names = {p.name for p in out.iterdir()}
-    assert names == {"simulation.json", "summary.csv", "kpis.csv", "revenue_bands.csv",
-                     "weekly_mean.csv", "weekly_replication0.csv", "funnel.csv", "alerts.csv"}
-    rows = (out / "kpis.csv").read_text().splitlines()
+    assert names == {"result.json", "meta.json", "tables", "workbook.xlsx", "report.html",
+                     "scenario.resolved.yaml"}
+    tables = {p.name for p in (out / "tables").iterdir()}
+    assert tables == {f"{n}.csv" for n in ("kpis", "replication_kpis", "revenue_fan",
+                                           "weekly_mean", "weekly_replication0", "funnel",
+                                           "alerts")}
+    assert json.loads((out / "result.json").read_text())["kind"] == "simulate"
+    rows = (out / "tables" / "replication_kpis.csv").read_text().splitlines()
     assert rows[0] == "replication,metric,value"
     metrics = {row.split(",")[1] for row in rows[1:]}
     assert {"revenue", "dso", "fill_rate", "hit_target"} <= metrics

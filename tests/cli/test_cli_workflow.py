@@ -127,13 +127,13 @@ def test_sweep_grid_and_usage_errors() -> None:
 def test_simulated_grid_points_are_the_same_serially_and_in_processes() -> None:
     from engine import read_document
     from engine.jobs.grid import parse_setting
-    from engine.jobs.run import RunOptions
     from engine.jobs.sweep import grid_sweep
+    from engine.simulate import MonteCarlo
 
     doc = read_document(BASE)
     settings = [parse_setting("channels.social.quality=0.7,1.0")]
-    serial = grid_sweep(doc, "base", settings, RunOptions(replications=8, seed=3), True)
-    pooled = grid_sweep(doc, "base", settings, RunOptions(replications=8, seed=3, workers=2),
+    serial = grid_sweep(doc, "base", settings, MonteCarlo(replications=8, seed=3), True)
+    pooled = grid_sweep(doc, "base", settings, MonteCarlo(replications=8, seed=3, workers=2),
                         True)
     pd.testing.assert_frame_equal(serial.frontier, pooled.frontier)
     assert serial.frontier.sim_revenue_p50.notna().all()
@@ -144,15 +144,15 @@ def test_simulated_grid_points_on_a_dask_cluster_match_the_serial_run() -> None:
 
     from engine import read_document
     from engine.jobs.grid import parse_setting
-    from engine.jobs.run import RunOptions
     from engine.jobs.sweep import grid_sweep
+    from engine.simulate import MonteCarlo
 
     doc = read_document(BASE)
     settings = [parse_setting("channels.social.quality=0.7,1.0")]
-    serial = grid_sweep(doc, "base", settings, RunOptions(replications=6, seed=4), True)
+    serial = grid_sweep(doc, "base", settings, MonteCarlo(replications=6, seed=4), True)
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
                       dashboard_address=None) as cluster:
         dask = grid_sweep(doc, "base", settings,
-                          RunOptions(replications=6, seed=4, scheduler=cluster.scheduler_address),
+                          MonteCarlo(replications=6, seed=4, scheduler=cluster.scheduler_address),
                           True)
     pd.testing.assert_frame_equal(serial.frontier, dask.frontier)

@@ -127,10 +127,11 @@ def base_report() -> str:
     """The report of a real run of ``scenarios/base.yaml`` (few replications)."""
     from engine import load_scenario
     from engine.commands.run import run_report_data
-    from engine.jobs.run import RunOptions, run_scenario
+    from engine.jobs.run import run_scenario
+    from engine.simulate import MonteCarlo
 
     base = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
-    run = run_scenario(load_scenario(base), RunOptions(replications=30, seed=3, workers=1))
+    run = run_scenario(load_scenario(base), MonteCarlo(replications=30, seed=3, workers=1))
     return render_html(run_report_data(run))
 
 

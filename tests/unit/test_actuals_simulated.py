@@ -12,8 +12,8 @@ from engine.actuals import validate_rows
 from engine.actuals.simulated import from_simulation
 from engine.jobs.review import review
 from engine.plan import even_plan
-from engine.simulate import replication_streams, simulate, simulate_quarter
-from engine.simulate.quarter import region_metrics
+from engine.simulate import MonteCarlo, replication_streams, simulate, simulate_quarter
+from engine.simulate.columns import region_metrics
 from tests.conftest import BASE
 
 WEEKS = 5
@@ -36,7 +36,7 @@ def exported(base):
 def test_export_matches_the_replication_and_validates(base, exported):
     plan, a, _ = exported
     assert a.frame.week.max() == WEEKS
-    sim = simulate(base, plan, replications=3, seed=9)
+    sim = simulate(base, plan, MonteCarlo(replications=3, seed=9))
     names = region_metrics(sim.inputs)
     weekly = sim.region_weekly[2]
     for metric in ("leads", "revenue", "cash", "wins"):

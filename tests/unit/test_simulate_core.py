@@ -17,6 +17,7 @@ from engine.output import render_json
 from engine.plan import even_plan, plan_from_dict
 from engine.simulate import (
     STREAMS,
+    MonteCarlo,
     QuarterState,
     simulate,
     simulate_quarter,
@@ -68,7 +69,7 @@ def test_one_replication_of_tiny() -> None:
 
 def test_result_tables_of_base() -> None:
     s = load_scenario(BASE)
-    result = simulate(s, even_plan(s), replications=4, seed=1)
+    result = simulate(s, even_plan(s), MonteCarlo(replications=4, seed=1))
     weekly = result.weekly
     assert list(weekly.columns) == ["replication", "week", "region", "product", "metric", "value"]
     assert len(weekly) == 4 * 13 * (13 * 13 + 8 * 14)
@@ -92,7 +93,7 @@ def test_targets_give_attainment_and_milestone_alerts() -> None:
     data = plan.to_dict()
     data["targets"] = [{"region": "solo", "line": "core", "week": w, "target": 3000.0}
                        for w in range(1, 14)]
-    result = simulate(s, plan_from_dict(data), replications=20, seed=2)
+    result = simulate(s, plan_from_dict(data), MonteCarlo(replications=20, seed=2))
     k = result.kpis.pivot(index="replication", columns="metric", values="value")
     assert np.allclose(k.attainment, k.revenue / 39000.0)
     assert set(k.hit_target) <= {0.0, 1.0}
@@ -116,7 +117,7 @@ def test_mid_quarter_start_adds_what_was_booked_and_carried() -> None:
     assert leads[:6].sum() == 0 and leads[6:].sum() > 0
     assert record.funnel_weekly[0, 6, 0] >= 100  # the carried leads enter in week 7
     assert record.kpis["revenue"] > 1.0e5 + 450.0
-    result = simulate(s, plan, replications=3, seed=1, initial_state=state)
+    result = simulate(s, plan, MonteCarlo(replications=3, seed=1), initial_state=state)
     assert result.start_week == 6 and "week 7" in " ".join(result.notes)
 
 
@@ -124,7 +125,7 @@ def test_bad_inputs_raise_our_errors() -> None:
     s = load_scenario(TINY)
     plan = even_plan(s)
     with pytest.raises(SimulationError):
-        simulate(s, plan, replications=0)
+        simulate(s, plan, MonteCarlo(replications=0))
     with pytest.raises(SimulationError):
         simulate(s, plan, initial_state=QuarterState(start_week=13))
     bad = plan_from_dict({**plan.to_dict(), "spend": [{"region": "mars", "channel": "direct",
@@ -135,7 +136,7 @@ def test_bad_inputs_raise_our_errors() -> None:
 
 def test_kpis_frame_is_long_and_numeric() -> None:
     s = load_scenario(TINY)
-    result = simulate(s, even_plan(s), replications=3, seed=1)
+    result = simulate(s, even_plan(s), MonteCarlo(replications=3, seed=1))
     assert list(result.kpis.columns) == ["replication", "metric", "value"]
     assert pd.api.types.is_float_dtype(result.kpis.value)
     assert set(result.kpis.replication) == {0, 1, 2}
@@ -151,7 +152,8 @@ def test_ctrl_c_stops_the_run_between_replications(workers: int) -> None:
         os.kill(os.getpid(), signal.SIGINT)
 
     with pytest.raises(KeyboardInterrupt):
-        simulate(s, even_plan(s), replications=400, seed=1, workers=workers, progress=interrupt)
+        mc = MonteCarlo(replications=400, seed=1, workers=workers, progress=interrupt)
+        simulate(s, even_plan(s), mc)
     assert len(calls) == 1  # stopped at the first check after the signal
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored
 
@@ -162,14 +164,14 @@ def test_no_milestone_alert_when_revenue_runs_ahead_of_target() -> None:
     # from week 2 on, deals bring about 50 x 0.3 x 100 = 1,500 a week: far above 500
     data["targets"] = [{"region": "solo", "line": "core", "week": w, "target": 500.0}
                        for w in range(1, 14)]
-    result = simulate(s, plan_from_dict(data), replications=20, seed=2)
+    result = simulate(s, plan_from_dict(data), MonteCarlo(replications=20, seed=2))
     assert "milestone_lag" not in set(result.alerts.kind)
 
 
 def test_milestone_alert_needs_a_lag_beyond_the_tolerance() -> None:
     from engine.simulate.alerts import MILESTONE_TOLERANCE, alerts, funnel_table
+    from engine.simulate.columns import REGION_WEEKLY
     from engine.simulate.inputs import build_inputs
-    from engine.simulate.quarter import REGION_WEEKLY
 
     s = load_scenario(TINY)
     data = even_plan(s).to_dict()

@@ -9,9 +9,8 @@ import pytest
 from engine import load_scenario
 from engine.plan import even_plan
 from engine.simulate import replication_streams, simulate_quarter
-from engine.simulate.funnel import FUNNEL_WEEKLY
+from engine.simulate.columns import FUNNEL_WEEKLY, product_metrics, region_metrics
 from engine.simulate.inputs import build_inputs
-from engine.simulate.quarter import product_metrics, region_metrics
 from tests.conftest import BASE
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.simulate.stock import PRODUCT_WEEKLY, run_product
+from engine.simulate.columns import PRODUCT_WEEKLY
+from engine.simulate.stock import run_product
 
 COL = {name: i for i, name in enumerate(PRODUCT_WEEKLY)}
 

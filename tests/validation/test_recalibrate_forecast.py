@@ -20,10 +20,10 @@ from engine import Scenario, load_scenario
 from engine.actuals import Actuals
 from engine.actuals.beliefs import BeliefOptions, update_beliefs
 from engine.actuals.simulated import from_simulation
-from engine.jobs.recalibrate import FORECASTS, RecalibrateOptions, recalibrate
+from engine.jobs.recalibrate import FORECASTS, recalibrate
 from engine.optimize.optimizer import optimize
 from engine.scenario.schema import Disruption
-from engine.simulate import replication_streams, simulate
+from engine.simulate import MonteCarlo, replication_streams, simulate
 from engine.simulate.inputs import build_inputs
 from engine.simulate.uncertainty import factors
 from tests.conftest import BASE
@@ -71,11 +71,11 @@ def realised_conversions(truth: Scenario, plan, seed: int) -> np.ndarray:
 @pytest.mark.slow
 def test_recalibrated_forecast_is_closer_to_the_truth(base, plan):
     truth = regional_truth(base)
-    kpis = simulate(truth, plan, replications=100, seed=999).kpis
+    kpis = simulate(truth, plan, MonteCarlo(replications=100, seed=999)).kpis
     true_revenue = kpis[kpis.metric == "revenue"].value.mean()
     for seed in (1, 2, 3):
         rc = recalibrate(base, exported(truth, plan, seed), plan,
-                         RecalibrateOptions(replications=50, seed=seed + 50))
+                         mc=MonteCarlo(replications=50, seed=seed + 50))
         revenue = rc.forecast.set_index("forecast").revenue
         before = abs(revenue[FORECASTS[0]] - true_revenue)
         after = abs(revenue[FORECASTS[1]] - true_revenue)

@@ -14,9 +14,10 @@ from engine.actuals.simulated import from_simulation
 from engine.jobs.recalibrate import FORECASTS, RecalibrateOptions, recalibrate, remaining_targets
 from engine.optimize.optimizer import optimize
 from engine.plan import even_plan
+from engine.simulate import MonteCarlo
 from tests.conftest import BASE
 
-FAST = RecalibrateOptions(replications=40, seed=5)
+FAST = MonteCarlo(replications=40, seed=5)
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +45,8 @@ def exported(s, plan, week: int, seed: int) -> Actuals:
 @pytest.mark.slow
 def test_week_zero_without_actuals_reproduces_the_original_plan(base, plan):
     empty = Actuals(actuals_frame([]).assign(row=[]), 0)
-    options = RecalibrateOptions(replications=40, seed=5, allow_hiring=True)
-    rc = recalibrate(base, empty, plan, options)
+    options = RecalibrateOptions(allow_hiring=True)
+    rc = recalibrate(base, empty, plan, options, MonteCarlo(replications=40, seed=5))
     merged = plan.spend.merge(rc.new_plan.spend, on=["region", "channel"])
     np.testing.assert_allclose(merged.spend_y, merged.spend_x, rtol=1e-9, atol=1e-6)
     assert rc.new_plan.reps.added.tolist() == plan.reps.added.tolist()
@@ -66,7 +67,7 @@ def test_actuals_from_the_plans_own_scenario_move_targets_little(base, plan):
     data and of the forecasts, not by the luck of a drawn world. The re-optimised plan may move
     targets further: it spends less in the last weeks, whose leads close too late to count."""
     for seed in (21, 22):
-        rc = recalibrate(base, exported(central(base), plan, 6, seed), plan, FAST)
+        rc = recalibrate(base, exported(central(base), plan, 6, seed), plan, mc=FAST)
         now = remaining_targets(rc.simulations[FORECASTS[1]], rc.beliefs.scenario, 6)
         by_region = pd.DataFrame({
             "now": now.groupby("region").target.sum(),
@@ -83,8 +84,8 @@ def test_actuals_from_the_plans_own_scenario_move_targets_little(base, plan):
 @pytest.mark.parametrize("hiring", [False, True])
 def test_spent_money_is_locked_and_the_quarter_keeps_its_bounds(base, plan, hiring):
     actuals = exported(base, even_plan(base), 6, 31)
-    rc = recalibrate(base, actuals, plan, RecalibrateOptions(replications=20, seed=1,
-                                                             allow_hiring=hiring))
+    rc = recalibrate(base, actuals, plan, RecalibrateOptions(allow_hiring=hiring),
+                     MonteCarlo(replications=20, seed=1))
     spend = rc.spend
     spent = actuals.total("spend", ["region", "channel"])
     got = spend.set_index(["region", "channel"]).spent

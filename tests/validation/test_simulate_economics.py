@@ -14,7 +14,7 @@ from engine import build_scenario
 from engine import economics as ec
 from engine.plan import Plan, even_plan
 from engine.scenario.schema import Scenario
-from engine.simulate import simulate
+from engine.simulate import MonteCarlo, simulate
 
 pytestmark = pytest.mark.slow
 
@@ -60,7 +60,7 @@ def expected_value(s: Scenario, plan: Plan) -> tuple[float, float]:
 def test_mean_revenue_matches_economics_on_base(base_doc: dict[str, Any]) -> None:
     s = unconstrained(base_doc)
     plan = even_plan(s)
-    result = simulate(s, plan, replications=150, seed=3)
+    result = simulate(s, plan, MonteCarlo(replications=150, seed=3))
     summary = result.summary().set_index("metric")
     revenue, profit = expected_value(s, plan)
     for metric, expected in (("revenue", revenue), ("gross_profit", profit)):

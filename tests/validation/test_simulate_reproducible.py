@@ -9,7 +9,7 @@ from distributed import LocalCluster
 
 from engine.plan import even_plan
 from engine.scenario.schema import Scenario
-from engine.simulate import simulate
+from engine.simulate import MonteCarlo, simulate
 from tests.validation.test_simulate_theory import lane
 
 pytestmark = pytest.mark.slow
@@ -33,11 +33,12 @@ def _queued_lane() -> Scenario:
 def test_serial_processes_and_dask_give_identical_results() -> None:
     s = _queued_lane()
     plan = even_plan(s)
-    serial = simulate(s, plan, replications=30, seed=5)
-    pooled = simulate(s, plan, replications=30, seed=5, workers=2)
+    serial = simulate(s, plan, MonteCarlo(replications=30, seed=5))
+    pooled = simulate(s, plan, MonteCarlo(replications=30, seed=5, workers=2))
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
                       dashboard_address=None) as cluster:
-        dask = simulate(s, plan, replications=30, seed=5, scheduler=cluster.scheduler_address)
+        mc = MonteCarlo(replications=30, seed=5, scheduler=cluster.scheduler_address)
+        dask = simulate(s, plan, mc)
     for other in (pooled, dask):
         assert other.kpis.equals(serial.kpis)
         assert np.array_equal(other.region_weekly, serial.region_weekly)
@@ -48,9 +49,9 @@ def test_serial_processes_and_dask_give_identical_results() -> None:
 def test_different_seeds_differ_and_the_same_seed_repeats() -> None:
     s = _queued_lane()
     plan = even_plan(s)
-    a = simulate(s, plan, replications=10, seed=1)
-    b = simulate(s, plan, replications=10, seed=1)
-    c = simulate(s, plan, replications=10, seed=2)
+    a = simulate(s, plan, MonteCarlo(replications=10, seed=1))
+    b = simulate(s, plan, MonteCarlo(replications=10, seed=1))
+    c = simulate(s, plan, MonteCarlo(replications=10, seed=2))
     assert a.kpis.equals(b.kpis)
     revenue_a = a.kpis[a.kpis.metric == "revenue"].value.to_numpy()
     revenue_c = c.kpis[c.kpis.metric == "revenue"].value.to_numpy()
@@ -60,7 +61,7 @@ def test_different_seeds_differ_and_the_same_seed_repeats() -> None:
 def _wins(rate: float, conversion: float, seed: int) -> np.ndarray:
     stages = [{"id": "close", "conversion": conversion, "duration": {"dist": "fixed", "mean": 7}}]
     s = lane(rate=rate, funnel={"stages": stages})
-    k = simulate(s, even_plan(s), replications=200, seed=seed).kpis
+    k = simulate(s, even_plan(s), MonteCarlo(replications=200, seed=seed)).kpis
     return k[k.metric == "wins"].value.to_numpy()
 
 

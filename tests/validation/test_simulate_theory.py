@@ -19,8 +19,8 @@ from stockpyl.rq import r_q_cost_poisson
 from engine import build_scenario
 from engine.plan import even_plan
 from engine.scenario.schema import Scenario
-from engine.simulate import SimulationResult, simulate
-from engine.simulate.funnel import FUNNEL_WEEKLY
+from engine.simulate import MonteCarlo, SimulationResult, simulate
+from engine.simulate.columns import FUNNEL_WEEKLY
 
 pytestmark = pytest.mark.slow
 Z = 4.0
@@ -46,7 +46,7 @@ def lane(weeks: int = 13, rate: float = 50.0, **parts: Any) -> Scenario:
 
 
 def run(s: Scenario, n: int, seed: int = 11) -> SimulationResult:
-    return simulate(s, even_plan(s), replications=n, seed=seed)
+    return simulate(s, even_plan(s), MonteCarlo(replications=n, seed=seed))
 
 
 def kpi(result: SimulationResult, metric: str) -> np.ndarray:
@@ -139,7 +139,7 @@ def instant_sale(rate_per_day: float, weeks: int, inventory: dict[str, Any]) -> 
 
 
 def stock_window(result: SimulationResult, metric: str, weeks: slice) -> np.ndarray:
-    from engine.simulate.quarter import product_metrics
+    from engine.simulate.columns import product_metrics
 
     return result.product_weekly[:, 0, weeks, product_metrics().index(metric)].sum(axis=1)
 

@@ -17,7 +17,7 @@ import pytest
 
 from engine.plan import even_plan
 from engine.scenario.schema import Scenario
-from engine.simulate import replication_streams, simulate
+from engine.simulate import MonteCarlo, replication_streams, simulate
 from engine.simulate.inputs import build_inputs
 from engine.simulate.streams import STREAMS
 from engine.simulate.uncertainty import factors
@@ -37,7 +37,7 @@ def uncertain_lane(lead_cv: float, conversion_cv: float) -> Scenario:
 
 
 def counts(s: Scenario, metric: str, seed: int = 21) -> np.ndarray:
-    k = simulate(s, even_plan(s), replications=N, seed=seed).kpis
+    k = simulate(s, even_plan(s), MonteCarlo(replications=N, seed=seed)).kpis
     return k[k.metric == metric].value.to_numpy()
 
 
