@@ -27,8 +27,9 @@ from engine.simulate.supply import Shipments, ship_orders
 from engine.simulate.uncertainty import uncertain_inputs
 
 KPIS = """Quarter KPIs of a replication (money in the scenario's currency):
-revenue, gross_profit (booked plus simulated; gross profit less backup-supply premiums),
-net_contribution (gross profit less the plan's spend and rep cost), target (sum of the plan's
+revenue, gross_profit (booked plus simulated: revenue less the cost of the units sold, before
+marketing, people and the backup supplier's premium), net_contribution (gross profit less the
+plan's spend, its rep cost and the backup supplier's premium), target (sum of the plan's
 targets), attainment (revenue / target; NaN without targets), hit_target (1 if revenue >= target),
 new_product_share (of simulated revenue), fill_rate (units shipped at once / units ordered),
 stockout_days (days with no stock, summed over stocked products), lost_units,
@@ -108,7 +109,7 @@ def _kpis(inp: SimInputs, state: QuarterState, rw: np.ndarray, pw: np.ndarray,
     revenue_window = float(window[..., col["revenue"]].sum())
     backup_cost = float((ships.backup_units * inp.stock.backup_premium).sum())
     revenue = revenue_window + sum(state.revenue_booked.values())
-    profit = float(window[..., col["gross_profit"]].sum()) - backup_cost
+    profit = float(window[..., col["gross_profit"]].sum())
     profit += sum(state.gross_profit_booked.values())
     target = float(inp.targets.sum())
     demand = pw[..., pcol["demand"]].sum()
@@ -122,7 +123,7 @@ def _kpis(inp: SimInputs, state: QuarterState, rw: np.ndarray, pw: np.ndarray,
     return {
         "revenue": revenue,
         "gross_profit": profit,
-        "net_contribution": profit - inp.spend - inp.rep_cost,
+        "net_contribution": profit - inp.spend - inp.rep_cost - backup_cost,
         "target": target,
         "attainment": revenue / target if target > 0 else np.nan,
         "hit_target": float(revenue >= target) if target > 0 else np.nan,
