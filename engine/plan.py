@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -50,16 +51,30 @@ class Plan:
 
     def spend_of(self, region: str, channel: str) -> float:
         """Quarter spend on ``channel`` in ``region`` (0 when the plan has no row)."""
-        rows = self.spend[(self.spend.region == region) & (self.spend.channel == channel)]
-        return float(rows.spend.sum())
+        return self._spend_index.get((region, channel), 0.0)
 
     def reps_of(self, region: str, role: str) -> tuple[float, float]:
         """``(tenured, ramping)`` reps of ``role`` in ``region``: on hand vs hires + added."""
-        rows = self.reps[(self.reps.region == region) & (self.reps.role == role)]
-        if rows.empty:
-            return 0.0, 0.0
-        row = rows.iloc[0]
-        return float(row.on_hand), float(row.hires + row.added)
+        return self._reps_index.get((region, role), (0.0, 0.0))
+
+    @cached_property
+    def _spend_index(self) -> dict[tuple[str, str], float]:
+        sums: dict[tuple[str, str], float] = {}
+        for region, channel, spend in zip(self.spend.region, self.spend.channel,
+                                          self.spend.spend, strict=True):
+            key = (str(region), str(channel))
+            sums[key] = sums.get(key, 0.0) + float(spend)
+        return sums
+
+    @cached_property
+    def _reps_index(self) -> dict[tuple[str, str], tuple[float, float]]:
+        index: dict[tuple[str, str], tuple[float, float]] = {}
+        r = self.reps
+        for region, role, on_hand, hires, added in zip(r.region, r.role, r.on_hand, r.hires,
+                                                        r.added, strict=True):
+            index.setdefault((str(region), str(role)),
+                             (float(on_hand), float(hires) + float(added)))
+        return index
 
     @property
     def total_spend(self) -> float:

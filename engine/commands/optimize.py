@@ -50,7 +50,7 @@ def reps_view(result: OptimizationResult) -> pd.DataFrame:
 
 def month_view(result: OptimizationResult, scenario: Scenario) -> pd.DataFrame:
     """Revenue targets by region and month (money), with the quarter and totals."""
-    monthly = monthly_targets(build_inputs(scenario), result.plan.targets)
+    monthly = monthly_targets(scenario, result.plan.targets)
     table = monthly.pivot_table(
         index="region", columns="month", values="target", sort=False, aggfunc="sum"
     )
@@ -69,15 +69,30 @@ def top_shadow_prices(shadow: pd.DataFrame, count: int = TOP_SHADOW) -> pd.DataF
     return top.loc[top.value.abs().sort_values(ascending=False, kind="stable").index]
 
 
-def unpriced_families(shadow: pd.DataFrame) -> list[str]:
-    """Families none of whose constraints is worth anything at the margin."""
+def unpriced_families(shadow: pd.DataFrame, binding: pd.DataFrame | None = None) -> list[str]:
+    """Families none of whose constraints is worth anything at the margin or binds."""
     priced = set(shadow.family[shadow.value != 0])
+    if binding is not None:
+        priced |= set(binding.family)
     return [f for f in dict.fromkeys(shadow.family) if f not in priced]
+
+
+def rep_table(result: OptimizationResult, currency: str) -> pd.DataFrame:
+    """What one more tenured rep is worth where the reps are busiest (re-solved)."""
+    reps = result.rep_values
+    return pd.DataFrame({
+        "region": reps.region, "role": reps.role,
+        "busy": [f"{u:.0%}" for u in reps.utilisation],
+        f"net contribution gained ({currency})": [f"{v:+,.0f}" for v in reps.value],
+        f"rep cost included ({currency})": [f"{c:,.0f}" for c in reps.cost],
+    })
 
 
 def render_result(result: OptimizationResult, scenario: Scenario) -> str:
     """The table view of ``quarterplan optimize``."""
-    top = top_shadow_prices(result.shadow_prices)[["meaning"]]
+    shadow = result.shadow_prices
+    shadow = shadow[shadow.family != "rep_capacity"]
+    top = top_shadow_prices(shadow)[["meaning"]]
     parts = [
         headline(result, scenario),
         render_table(spend_split(result), f"Spend by region and channel ({scenario.currency})"),
@@ -90,34 +105,44 @@ def render_result(result: OptimizationResult, scenario: Scenario) -> str:
             f"Top shadow prices (from {result.duals_from})",
         )
         + "worth nothing more at the margin: "
-        + (", ".join(unpriced_families(result.shadow_prices)) or "-")
+        + (", ".join(unpriced_families(result.shadow_prices, result.binding)) or "-")
         + "\n",
-        f"{len(result.binding)} binding constraints: "
-        + ", ".join(result.binding.constraint.head(8))
-        + (" ..." if len(result.binding) > 8 else ""),
     ]
+    if len(result.rep_values):
+        parts.append(render_table(rep_table(result, scenario.currency),
+                                  "One more tenured rep, re-solved (busiest pools first)"))
+    parts.append(f"{len(result.binding)} binding constraints: "
+                 + ", ".join(result.binding.constraint.head(8))
+                 + (" ..." if len(result.binding) > 8 else ""))
+    parts.extend(f"note: {line}" for line in [*result.shut_down.values(), *result.idle])
     return "\n".join(parts) + "\n"
 
 
 def headline(result: OptimizationResult, scenario: Scenario) -> str:
-    """The headline with the scenario's objective name."""
-    goal = scenario.policy.objective.replace("_", " ")
+    """The headline: the plan's forecast (net contribution and gross profit) and the solve."""
     gap = "" if result.gap != result.gap else f", gap {result.gap:.2%}"
+    f, cur = result.forecast, scenario.currency
     return (
-        f"{result.plan.scenario}: {result.status.value}, {goal} {scenario.currency}"
-        f"{result.objective:,.0f}{gap} ({result.solver}, {result.segments} pieces per response "
+        f"{result.plan.scenario}: {result.status.value}; forecast net contribution {cur}"
+        f"{f.net_contribution:,.0f}, gross profit {cur}{f.gross_profit:,.0f}, revenue {cur}"
+        f"{f.revenue:,.0f} ({result.solver}{gap}, {result.segments} pieces per response "
         f"curve, largest constraint residual {result.max_residual:.1e})\n"
     )
 
 
 def report_data(result: OptimizationResult, scenario: Scenario) -> ReportData:
     """The plan for the run folder and HTML report (kind ``optimize``)."""
-    heads = [Headline("Objective", result.objective, result.objective, result.objective, "money",
-                      note=f"{result.status.value}, {result.solver}")]
+    f = result.forecast
+    heads = [Headline("Net contribution", f.net_contribution, f.net_contribution,
+                      f.net_contribution, "money", note=f"{result.status.value}, {result.solver}"),
+             Headline("Gross profit", f.gross_profit, f.gross_profit, f.gross_profit, "money"),
+             Headline("Revenue", f.revenue, f.revenue, f.revenue, "money")]
     tables = {
         "spend": result.plan.spend, "reps": result.plan.reps, "targets": result.plan.targets,
         "expected_outcome": result.outcome, "shadow_prices": result.shadow_prices,
         "binding": result.binding, "residuals": result.residuals,
+        "rep_values": result.rep_values,
+        "forecast": pd.DataFrame([{k: v for k, v in f.to_dict().items() if k != "definitions"}]),
     }
     meta = {"solver": result.solver, "status": result.status.value, "objective": result.objective,
             "mip_gap": result.gap, "shadow_prices_from": result.duals_from}

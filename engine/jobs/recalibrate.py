@@ -28,7 +28,9 @@ from engine.actuals.evidence import counts_of
 from engine.actuals.state import quarter_state
 from engine.jobs.remainder import remainder_scenario
 from engine.optimize.optimizer import optimize
-from engine.plan import SPEND_COLUMNS, TARGET_COLUMNS, Plan
+from engine.optimize.options import OptimizeOptions
+from engine.optimize.targets import rule_targets
+from engine.plan import SPEND_COLUMNS, Plan
 from engine.scenario.schema import Scenario
 from engine.simulate import MonteCarlo, QuarterState, SimulationResult, simulate
 
@@ -137,41 +139,10 @@ def _pace_plan(remaining: Plan, start: int, weeks: int, source: str) -> Plan:
     return Plan(remaining.scenario, pace[SPEND_COLUMNS], remaining.reps, source=source)
 
 
-def region_line_weekly(sim: SimulationResult, s: Scenario) -> np.ndarray:
-    """Simulated revenue per replication x region x line x week (N x R x L x W; money): each
-    region's weekly revenue split over lines by that week's product revenue."""
-    lines = list(dict.fromkeys(p.line for p in s.products))
-    rev = sim.by_region("revenue")
-    prod = sim.by_product("revenue")
-    onehot = np.zeros((len(s.products), len(lines)))
-    onehot[np.arange(len(s.products)), [lines.index(p.line) for p in s.products]] = 1.0
-    by_line = np.einsum("npw,pl->nlw", prod, onehot)
-    total = by_line.sum(axis=1, keepdims=True)
-    share = np.divide(by_line, total, out=np.full_like(by_line, 1 / len(lines)),
-                      where=total > 0)
-    return rev[:, :, None, :] * share[:, None, :, :]
-
-
 def remaining_targets(sim: SimulationResult, s: Scenario, start: int) -> pd.DataFrame:
-    """``region, line, week, target`` for the weeks after ``start``: the policy's target rule
-    (stretch x mean, or a percentile of the region x line total) phased by the mean weekly
-    revenue."""
-    values = region_line_weekly(sim, s)[..., start:]
-    mean = values.mean(axis=0)
-    rule = s.policy.target
-    if rule.rule == "stretch":
-        quarter = rule.stretch * mean.sum(axis=2)
-    else:
-        totals = values.sum(axis=3)
-        quarter = np.percentile(totals, rule.percentile, axis=0)
-    scale = np.divide(quarter, mean.sum(axis=2), out=np.zeros_like(quarter),
-                      where=mean.sum(axis=2) > 0)
-    phased = mean * scale[:, :, None]
-    lines = list(dict.fromkeys(p.line for p in s.products))
-    rows = [[r.id, line, start + w + 1, float(phased[i, j, w])]
-            for i, r in enumerate(s.regions) for j, line in enumerate(lines)
-            for w in range(phased.shape[2])]
-    return pd.DataFrame(rows, columns=TARGET_COLUMNS)
+    """``region, line, week, target`` for the weeks after ``start``: the one target rule
+    (``engine.optimize.targets.rule_targets``) on the forecast of the weeks left."""
+    return rule_targets(sim, s, start)
 
 
 def _target_table(old: Plan, new: pd.DataFrame, before: pd.DataFrame,
@@ -261,7 +232,8 @@ def recalibrate(s: Scenario, a: Actuals, plan: Plan, options: RecalibrateOptions
     spent = spent_so_far(a)
     hired = _hired(plan) if start > 0 or not o.allow_hiring else {}
     rest = _as_quarter_reps(
-        optimize(remainder_scenario(u, start, spent, state.stock, o.allow_hiring, hired)).plan,
+        optimize(remainder_scenario(u, start, spent, state.stock, o.allow_hiring, hired),
+                 OptimizeOptions(pilot=0)).plan,
         hired)
     sims = {
         FORECASTS[0]: simulate(s, plan, m),

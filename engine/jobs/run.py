@@ -8,12 +8,12 @@ Each job takes plain data and returns plain data; writing files and printing is 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pandas as pd
 
 from engine.jobs.compare import compare_kpis
-from engine.jobs.targets import pilot_seed, targets_from_forecast
+from engine.jobs.targets import forecast_plan
 from engine.optimize import OptimizationResult, OptimizeOptions, optimize
 from engine.plan import Plan
 from engine.scenario.schema import Scenario
@@ -46,18 +46,11 @@ class RunResult:
     simulation: SimulationResult
 
 
-def forecast_plan(s: Scenario, plan: Plan, mc: MonteCarlo) -> Plan:
-    """``plan`` with targets set by the policy's rule on a pilot forecast run on its own
-    stream (see ``engine.jobs.targets``); the pilot reports no progress."""
-    pilot = simulate(s, plan, replace(mc, seed=pilot_seed(mc.seed_for(s)), progress=None))
-    return targets_from_forecast(s, plan, pilot)
-
-
 def run_scenario(
     s: Scenario, mc: MonteCarlo | None = None, optimize_options: OptimizeOptions | None = None
 ) -> RunResult:
-    """Optimise ``s``, set its targets from a pilot forecast, and simulate the quarter with the
-    Monte Carlo settings ``mc``.
+    """Optimise ``s`` (the optimiser sets the targets from its pilot forecast) and simulate the
+    quarter with the Monte Carlo settings ``mc``.
 
     Raises ``InfeasiblePlanError`` (with the diagnosis) when the plan cannot meet the
     constraints, ``SolverError`` on solver failure, ``SimulationError`` on a failed run.

@@ -254,7 +254,8 @@ def define_pilot_intent_constraints(m: PlanModel, d: ModelInputs) -> None:
 
 
 def define_objective(m: PlanModel, d: ModelInputs) -> None:
-    """Maximise gross profit after marketing, rep and backup-supply cost, or revenue."""
+    """Maximise net contribution (gross profit after marketing, reps and the backup supplier's
+    premium), or revenue."""
     revenue, profit = margin(d)
     repeat_rev = float(d.repeat_revenue.sum())
     if d.scenario.policy.objective == "revenue":
@@ -270,5 +271,5 @@ def define_objective(m: PlanModel, d: ModelInputs) -> None:
     m.set_objective(
         np.concatenate([cols, spend[0], added[0], backup[0]]),
         np.concatenate([coefs, spend[1], added[1], backup[1]]),
-        fixed_part(d, profit).sum() + repeat_gp - people,
+        fixed_part(d, profit).sum() + repeat_gp - people - d.premium,
     )

@@ -7,9 +7,7 @@ import numpy as np
 import pandas as pd
 
 from engine.optimize.model import PlanModel
-from engine.optimize.outcome import lead_rates
 from engine.optimize.solution import Solution
-from engine.optimize.targets import make_targets
 from engine.plan import REPS_COLUMNS, SPEND_COLUMNS, Plan
 from engine.scenario.schema.common import ROLES
 
@@ -50,8 +48,13 @@ def reps_table(m: PlanModel, sol: Solution) -> pd.DataFrame:
 
 
 def extract_plan(m: PlanModel, sol: Solution) -> Plan:
-    """The plan the solution describes, with targets from its exact expected outcome."""
+    """The plan the solution describes (spend and reps; targets are set from its forecast by
+    ``engine.optimize.targets``)."""
     d = m.inputs
-    plan = Plan(d.scenario.name, spend_table(m, sol), reps_table(m, sol), source="optimizer")
-    targets = make_targets(d, lead_rates(d, plan, "exact"))
-    return Plan(plan.scenario, plan.spend, plan.reps, targets, plan.source)
+    return Plan(d.scenario.name, spend_table(m, sol), reps_table(m, sol), source="optimizer")
+
+
+def backup_premium(m: PlanModel, sol: Solution) -> float:
+    """What the model's own backup purchases cost in premium (money)."""
+    units = _values(sol, m.index["backup"])
+    return float(units @ m.inputs.supply.premium)

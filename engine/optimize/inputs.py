@@ -95,6 +95,9 @@ class ModelInputs:
     supply: SupplyLimits
     segments: int
     integer_reps: bool
+    premium: float = 0.0
+    """Expected premium paid to backup suppliers under the scenario's reorder policy (money per
+    quarter; measured by simulating the plan, ``engine.optimize.calibrate``)."""
 
     @property
     def repeat_revenue(self) -> np.ndarray:

@@ -7,11 +7,19 @@ The library returns an ``OptimizationResult``; an infeasible plan raises
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
 from engine.errors import InfeasiblePlanError, SolverError
 from engine.optimize.build import build_model
+from engine.optimize.calibrate import Correction, corrected_inputs, measure
+from engine.optimize.congestion import Congestion, congestion
 from engine.optimize.diagnose import diagnose
-from engine.optimize.extract import extract_plan
-from engine.optimize.inputs import build_inputs
+from engine.optimize.extract import backup_premium, extract_plan
+from engine.optimize.forecast import forecast_of
+from engine.optimize.inputs import ModelInputs, build_inputs
 from engine.optimize.model import PlanModel
 from engine.optimize.options import OptimizeOptions, SolveStatus
 from engine.optimize.outcome import expected_outcome
@@ -20,7 +28,20 @@ from engine.optimize.result import OptimizationResult
 from engine.optimize.shadow import binding, shadow_prices
 from engine.optimize.solution import Solution
 from engine.optimize.solve import solve
+from engine.optimize.targets import pilot_seed, targets_from_forecast
+from engine.optimize.worth import REP_COLUMNS, idle_resources, rep_values, shut_down
+from engine.plan import Plan
 from engine.scenario.schema import Scenario
+from engine.simulate import MonteCarlo, SimulationResult, simulate
+
+MAX_ROUNDS = 6
+"""Most rounds of solve -> read the queues -> correct the model."""
+REP_ROUNDS = 3
+"""Rounds of the queue loop when a rep's value is re-solved."""
+CHOICE_REPLICATIONS = 50
+"""Replications of the short pilot that chooses between the candidate plans."""
+
+Solved = tuple[PlanModel, Solution, Plan]
 
 _FAILURES = {
     SolveStatus.UNBOUNDED: "the plan's objective is unbounded (a modelling error: some gain "
@@ -40,27 +61,93 @@ def raise_for_status(m: PlanModel, sol: Solution) -> None:
     raise SolverError(f"{m.inputs.scenario.name}: {_FAILURES[sol.status]} ({sol.solver})")
 
 
-def result_of(m: PlanModel, sol: Solution, options: OptimizeOptions) -> OptimizationResult:
-    """Extract and explain a solved model."""
-    d = m.inputs
-    plan = extract_plan(m, sol)
-    return OptimizationResult(
-        status=sol.status,
-        objective=sol.objective,
-        gap=sol.gap,
-        solver=sol.solver,
-        plan=plan,
-        outcome=expected_outcome(d, plan),
-        shadow_prices=shadow_prices(m, sol),
-        duals_from=sol.duals_from,
-        binding=binding(m, sol),
-        residuals=check_plan(d.scenario, plan, options, inputs=d),
-        segments=d.segments,
-    )
+def _solved(d: ModelInputs, opts: OptimizeOptions) -> tuple[PlanModel, Solution]:
+    m = build_model(d)
+    sol = solve(m, opts)
+    raise_for_status(m, sol)
+    return m, sol
+
+
+def _same_plan(a: Plan, b: Plan) -> bool:
+    """Whether two plans spend within 0.1% of the budget of each other, cell by cell, with the
+    same reps."""
+    gap = np.abs(a.spend.spend.to_numpy() - b.spend.spend.to_numpy()).sum()
+    scale = max(float(a.spend.spend.sum()), 1.0)
+    return gap <= 1e-3 * scale and np.allclose(a.reps.reps.to_numpy(float),
+                                               b.reps.reps.to_numpy(float))
+
+
+def _blend(old: Congestion, new: Congestion) -> Congestion:
+    """Half way between two congestion readings (damps the plan <-> queue iteration)."""
+    return replace(new, served=(old.served + new.served) / 2, hours=(old.hours + new.hours) / 2,
+                   intent=(old.intent + new.intent) / 2)
+
+
+def _fixed_point(d0: ModelInputs, opts: OptimizeOptions, corr: Correction,
+                 solved: Solved, rounds: int = MAX_ROUNDS) -> tuple[Correction, Solved]:
+    """Solve, read the plan's queues, correct the model, and again, until the plan stands
+    still (at most ``rounds`` rounds)."""
+    m, sol, plan = solved
+    for k in range(rounds):
+        seen = congestion(d0, plan)
+        corr = corr.with_congestion(seen if k == 0 else _blend(corr.congestion, seen))
+        m, sol = _solved(corrected_inputs(d0, corr), opts)
+        new = extract_plan(m, sol)
+        done = _same_plan(plan, new)
+        plan = new
+        if done:
+            break
+    return corr, (m, sol, plan)
+
+
+def _pilots(s: Scenario, opts: OptimizeOptions) -> tuple[MonteCarlo, MonteCarlo] | None:
+    """The pilot runs on the pilot's own stream: a short one that chooses between candidate
+    plans, and the full one of the chosen plan (its forecast and targets); none when
+    ``opts.pilot`` is 0."""
+    n = s.simulation.replications if opts.pilot is None else opts.pilot
+    if n <= 0:
+        return None
+    full = MonteCarlo(replications=n, seed=pilot_seed(s.simulation.seed), workers=opts.workers)
+    return replace(full, replications=max(2, min(n, CHOICE_REPLICATIONS))), full
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A plan the optimiser may return, with the model it was solved in."""
+
+    name: str
+    correction: Correction
+    solved: Solved
+
+
+def _net(s: Scenario, plan: Plan, mc: MonteCarlo) -> np.ndarray:
+    kpis = simulate(s, plan, mc).kpis
+    rows = kpis[kpis.metric == "net_contribution"].sort_values("replication")
+    return rows.value.to_numpy(dtype=float)
+
+
+def _choose(s: Scenario, cands: list[Candidate], mc: MonteCarlo) -> tuple[Candidate, str]:
+    """The candidate with the best mean simulated net contribution on common random numbers,
+    and a sentence on the choice."""
+    nets = [_net(s, c.solved[2], mc) for c in cands]
+    best = int(np.argmax([x.mean() for x in nets]))
+    other = 1 - best
+    gain = nets[best] - nets[other]
+    half = 1.96 * gain.std(ddof=1) / np.sqrt(gain.size) if gain.size > 1 else float("nan")
+    note = (f"kept the {cands[best].name} plan: on a {gain.size}-quarter pilot it simulates "
+            f"{s.currency}{gain.mean():,.0f} (± {s.currency}{half:,.0f}) more net contribution "
+            f"than the {cands[other].name} plan")
+    return cands[best], note
 
 
 def optimize(scenario: Scenario, options: OptimizeOptions | None = None) -> OptimizationResult:
-    """The best plan for ``scenario``: spend, reps and targets, with shadow prices.
+    """The best plan for ``scenario``: spend, reps and targets, its forecast, shadow prices.
+
+    The model is solved as if reps were always free, then again with the plan's rep queues
+    read and the model corrected until plan and queues agree (``options.congestion``). A short
+    pilot simulation keeps the better of the two plans on common random numbers; the full
+    pilot of the kept plan measures what the model still misses, and gives the forecast and
+    the targets (``engine.optimize.calibrate``, ``engine.optimize.targets``).
 
     Raises
     ------
@@ -71,7 +158,77 @@ def optimize(scenario: Scenario, options: OptimizeOptions | None = None) -> Opti
         Unbounded, time limit without a plan, or a solver failure.
     """
     opts = options or OptimizeOptions()
-    m = build_model(build_inputs(scenario, opts))
-    sol = solve(m, opts)
-    raise_for_status(m, sol)
-    return result_of(m, sol, opts)
+    d0 = build_inputs(scenario, opts)
+    m, sol = _solved(d0, opts)
+    cands = [Candidate("queue-free", Correction.none(d0), (m, sol, extract_plan(m, sol)))]
+    if opts.congestion:
+        corr, solved = _fixed_point(d0, opts, cands[0].correction, cands[0].solved)
+        if not _same_plan(solved[2], cands[0].solved[2]):
+            cands.append(Candidate("queue-aware", corr, solved))
+    pilots = _pilots(scenario, opts)
+    chosen, notes = cands[-1], []
+    if pilots is not None and len(cands) > 1:
+        chosen, note = _choose(scenario, cands, pilots[0])
+        notes.append(note)
+    m, sol, plan = chosen.solved
+    queues = congestion(d0, plan) if opts.congestion else Correction.none(d0).congestion
+    corr, pilot = chosen.correction.with_congestion(queues), None
+    if pilots is not None:
+        seen = measure(d0, queues, plan, pilots[1], backup_premium(m, sol))
+        corr, pilot = seen.correction, seen.pilot
+    return _result(d0, corr, chosen, opts, pilot, notes)
+
+
+def result_of(m: PlanModel, sol: Solution, options: OptimizeOptions) -> OptimizationResult:
+    """Extract and explain a model solved by the caller (e.g. re-solved at another budget): the
+    forecast sees the plan's rep queues, but no pilot is run and no rep is re-solved."""
+    d0 = m.inputs
+    plan = extract_plan(m, sol)
+    queues = congestion(d0, plan) if options.congestion else Congestion.none(d0)
+    chosen = Candidate("given", Correction.none(d0), (m, sol, plan))
+    return _result(d0, Correction.none(d0).with_congestion(queues), chosen,
+                   replace(options, congestion=False), None, [])
+
+
+def _result(d0: ModelInputs, corr: Correction, chosen: Candidate, options: OptimizeOptions,
+            pilot: SimulationResult | None, notes: list[str]) -> OptimizationResult:
+    """Extract and explain a solved model; the forecast is the final plan's under its own
+    correction."""
+    m, sol, plan = chosen.solved
+    s = d0.scenario
+    d = corrected_inputs(d0, corr)
+    if pilot is not None:
+        plan = targets_from_forecast(s, plan, pilot)
+    outcome = expected_outcome(d, plan)
+    bound = binding(m, sol)
+
+    def resolve(d1: ModelInputs, c: Correction, start: Plan) -> tuple[Correction, Plan]:
+        if chosen.name == "queue-aware":
+            c1, (_, _, best) = _fixed_point(d1, options, c, (m, sol, start), REP_ROUNDS)
+            return c1, best
+        m1, sol1 = _solved(corrected_inputs(d1, chosen.correction), options)
+        best = extract_plan(m1, sol1)
+        return c.with_congestion(congestion(d1, best)), best
+
+    reps = rep_values(d0, corr, plan, resolve) if options.congestion else _no_reps()
+    return OptimizationResult(
+        status=sol.status,
+        objective=sol.objective,
+        gap=sol.gap,
+        solver=sol.solver,
+        plan=plan,
+        outcome=outcome,
+        forecast=forecast_of(d, plan, outcome, corr.backup_cost),
+        shadow_prices=shadow_prices(m, sol),
+        duals_from=sol.duals_from,
+        binding=bound,
+        residuals=check_plan(s, plan, options, inputs=m.inputs),
+        segments=d.segments,
+        rep_values=reps,
+        idle=[*notes, *idle_resources(d, corr, plan)],
+        shut_down=shut_down(bound, plan),
+    )
+
+
+def _no_reps() -> pd.DataFrame:
+    return pd.DataFrame(columns=REP_COLUMNS)

@@ -56,6 +56,15 @@ class OptimizeOptions:
     locked_spend:
         Spend fixed per ``(region, channel)`` (money per quarter), e.g. money already spent
         in a mid-quarter re-plan: lower and upper bound of that pair's spend.
+    congestion:
+        Plan for waiting for reps (``engine.optimize.congestion``); ``False``: the
+        congestion-free model, which over-promises wherever reps run busy.
+    pilot:
+        Replications of the pilot forecast that calibrates the model and sets the targets
+        (``None``: the scenario's ``simulation.replications``; 0: no pilot, so no targets and
+        no stock or residual correction).
+    workers:
+        Local processes for the pilot (``None``: the Monte Carlo default).
     """
 
     solver: Literal["highs", "cbc"] = "highs"
@@ -65,3 +74,6 @@ class OptimizeOptions:
     segments: int | None = None
     budget: float | None = None
     locked_spend: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    congestion: bool = True
+    pilot: int | None = None
+    workers: int | None = None

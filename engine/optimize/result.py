@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from engine.optimize.forecast import Forecast
 from engine.optimize.options import SolveStatus
 from engine.output import to_jsonable
 from engine.plan import Plan
@@ -31,7 +32,10 @@ class OptimizationResult:
         Spend, reps (with the hires the plan adds) and weekly targets.
     outcome:
         ``region, channel, spend, leads, wins, revenue, gross_profit`` expected over the
-        quarter (exact response curves; ``organic`` and ``repeat`` as channels).
+        quarter (exact response curves, rep queues and the pilot's correction included;
+        ``organic`` and ``repeat`` as channels).
+    forecast:
+        The plan's expected revenue, gross profit and net contribution (``Forecast``).
     shadow_prices:
         ``constraint, family, meaning, value, unit`` (see ``engine.optimize.shadow``).
     duals_from:
@@ -42,6 +46,13 @@ class OptimizationResult:
         ``check_plan`` of the plan: every constraint recomputed independently.
     segments:
         Pieces per response curve.
+    rep_values:
+        ``region, role, value, cost, utilisation, meaning``: net contribution gained by one
+        more tenured rep, re-solved (``engine.optimize.worth``).
+    idle:
+        What the plan leaves unused and why, in words.
+    shut_down:
+        Binding floors that shut a channel down: constraint -> sentence.
     """
 
     status: SolveStatus
@@ -50,11 +61,15 @@ class OptimizationResult:
     solver: str
     plan: Plan
     outcome: pd.DataFrame
+    forecast: Forecast
     shadow_prices: pd.DataFrame
     duals_from: str
     binding: pd.DataFrame
     residuals: pd.DataFrame
     segments: int
+    rep_values: pd.DataFrame = field(default_factory=pd.DataFrame)
+    idle: list[str] = field(default_factory=list)
+    shut_down: dict[str, str] = field(default_factory=dict)
 
     @property
     def max_residual(self) -> float:
@@ -73,9 +88,13 @@ class OptimizationResult:
                 "max_residual": self.max_residual,
                 "duals_from": self.duals_from,
                 "plan": self.plan.to_dict(),
+                "forecast": self.forecast.to_dict(),
                 "outcome": self.outcome,
                 "shadow_prices": self.shadow_prices,
                 "binding": self.binding,
                 "residuals": self.residuals,
+                "rep_values": self.rep_values,
+                "idle": self.idle,
+                "shut_down": self.shut_down,
             }
         )

@@ -6,7 +6,9 @@ one more rep, one more unit of stock, one more point (0.01) of a margin floor or
 new-product share, one more intent customer required. Loosening a limit has a value >= 0,
 tightening a floor a value <= 0. Values come from the row duals (``d objective / d rhs``) and
 the envelope theorem: a floor ``f`` on a share of revenue ``R`` moves the row's bound by
-``R`` per unit of ``f``. For a MILP they are those of the LP with the hires fixed.
+``R`` per unit of ``f``. For a MILP they are those of the LP with the hires fixed. Rep
+capacity is priced per hour here; what a whole rep is worth comes from re-solving the model
+with it (``engine.optimize.worth``).
 """
 
 from __future__ import annotations
@@ -16,10 +18,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from engine.optimize.constraints import money
 from engine.optimize.model import INTERNAL, PlanModel, Row
 from engine.optimize.solution import Solution
-from engine.scenario.schema.common import ROLES
 
 SHADOW_COLUMNS = ["constraint", "family", "meaning", "value", "unit"]
 BINDING_COLUMNS = ["constraint", "family", "meaning", "activity", "bound"]
@@ -65,15 +65,11 @@ def _phrase(m: PlanModel, sol: Solution, row: Row, dual: float) -> tuple[float, 
             f"one more {d.scenario.currency} of budget is worth {cents} of {goal}",
         )
     if row.family == "rep_capacity":
-        role = ROLES.index(key[1])
-        value = dual * float(d.hours_tenured[role])
         return (
-            value,
-            "per rep",
-            (
-                f"one more tenured {key[1]} rep in {k0} ({d.hours_tenured[role]:,.0f} h) is "
-                f"worth {worth(value)} of {goal}, against a cost of {money(d, d.rep_cost[role])}"
-            ),
+            dual,
+            "per rep-hour",
+            f"one more hour of {key[1]} time in {k0} is worth {worth(dual)} of {goal} at the "
+            "margin (a whole rep is re-solved: see the rep values)",
         )
     if row.family in ("margin_floor", "product_margin_floor", "new_product_share"):
         value = dual * row_revenue(m, sol, row) * POINT

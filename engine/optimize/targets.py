@@ -1,60 +1,89 @@
-"""Revenue targets per region x product line, from the plan's expected outcome and the policy's
-target rule, phased into weeks (and so months) by when the expected revenue closes.
+"""The one target rule: the policy's rule applied to the forecast of the company's revenue, then
+shared out over regions, product lines and weeks.
 
-- ``stretch``: target = ``stretch`` x expected revenue.
-- ``percentile``: target = the given percentile of quarter revenue under a normal approximation,
-  ``mean + z * sd``, with the compound-Poisson variance of
-  ``outcome.line_revenue_variance`` (each order an independent event).
+Every command sets targets here: ``optimize`` and ``run`` on the optimised plan's pilot forecast,
+``simulate`` of a plan without targets on that plan's own forecast, ``recalibrate`` on the
+re-plan's forecast of the weeks left. The forecast is a simulation of the plan (a pilot run on a
+stream of its own, ``pilot_seed``, so that the chance of hitting the target measured in any other
+simulation is out of sample).
 
-Either way the quarter target of a region x line is spread over the weeks in proportion to the
-revenue expected to close in each (the funnel's lag, promotions, competitor shocks).
+- ``percentile``: the company target is the ``percentile``-th percentile of the simulated
+  company revenue over the weeks covered: a target set at the 40th percentile is hit in about
+  60% of quarters.
+- ``stretch``: the company target is ``stretch`` x the mean simulated company revenue.
+
+The company target is shared over region x line x week in proportion to the forecast's mean
+revenue there, so the pieces add up to it exactly.
 """
 
 from __future__ import annotations
 
-from statistics import NormalDist
-
 import numpy as np
 import pandas as pd
 
-from engine.optimize.inputs import ModelInputs
-from engine.optimize.outcome import line_revenue_variance, weekly_line_revenue
-from engine.plan import TARGET_COLUMNS
+from engine.plan import TARGET_COLUMNS, Plan
+from engine.scenario.schema import Scenario
+from engine.simulate import SimulationResult
 
 
-def quarter_targets(d: ModelInputs, rates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Quarter target and weekly expected revenue by region x line (R x lines, R x H x lines)."""
-    weekly = weekly_line_revenue(d, rates)
-    expected = weekly.sum(axis=1)
-    rule = d.scenario.policy.target
-    if rule.rule == "stretch":
-        return rule.stretch * expected, weekly
-    z = NormalDist().inv_cdf(rule.percentile / 100.0)
-    return np.maximum(0.0, expected + z * np.sqrt(line_revenue_variance(d, rates))), weekly
+def pilot_seed(seed: int) -> int:
+    """A seed for the pilot forecast, derived from the run's root seed but not equal to it."""
+    return int(np.random.SeedSequence([seed, 1]).generate_state(1)[0])
 
 
-def make_targets(d: ModelInputs, rates: np.ndarray) -> pd.DataFrame:
-    """``region, line, week, target``: weekly revenue targets (money), weeks from 1."""
-    target, weekly = quarter_targets(d, rates)
-    expected = weekly.sum(axis=1)
-    scale = np.divide(target, expected, out=np.zeros_like(target), where=expected > 0)
-    phased = weekly * scale[:, None, :]
-    r, w, k = np.meshgrid(
-        np.arange(len(d.regions)), np.arange(d.weeks), np.arange(len(d.lines)), indexing="ij"
-    )
-    return pd.DataFrame(
-        {
-            "region": np.array(d.regions, dtype=object)[r.ravel()],
-            "line": np.array(d.lines, dtype=object)[k.ravel()],
-            "week": (w.ravel() + 1).astype(int),
-            "target": phased.ravel(),
-        },
-        columns=TARGET_COLUMNS,
-    )
+def company_target(quarter_revenue: np.ndarray, s: Scenario) -> float:
+    """The policy's target rule applied to simulated company revenues (money).
+
+    >>> from types import SimpleNamespace as N
+    >>> s = N(policy=N(target=N(rule="stretch", stretch=1.1, percentile=50)))
+    >>> company_target(np.array([90.0, 110.0]), s)
+    110.00000000000001
+    """
+    rule = s.policy.target
+    if rule.rule == "percentile":
+        return float(np.percentile(quarter_revenue, rule.percentile))
+    return float(rule.stretch * np.mean(quarter_revenue))
 
 
-def monthly_targets(d: ModelInputs, targets: pd.DataFrame) -> pd.DataFrame:
+def region_line_weekly(sim: SimulationResult, s: Scenario) -> np.ndarray:
+    """Simulated revenue per replication x region x line x week (N x R x L x W; money): each
+    region's weekly revenue split over lines by that week's product revenue."""
+    lines = list(dict.fromkeys(p.line for p in s.products))
+    rev = sim.by_region("revenue")
+    prod = sim.by_product("revenue")
+    onehot = np.zeros((len(s.products), len(lines)))
+    onehot[np.arange(len(s.products)), [lines.index(p.line) for p in s.products]] = 1.0
+    by_line = np.einsum("npw,pl->nlw", prod, onehot)
+    total = by_line.sum(axis=1, keepdims=True)
+    share = np.divide(by_line, total, out=np.full_like(by_line, 1 / len(lines)),
+                      where=total > 0)
+    return rev[:, :, None, :] * share[:, None, :, :]
+
+
+def rule_targets(sim: SimulationResult, s: Scenario, start: int = 0) -> pd.DataFrame:
+    """``region, line, week, target`` for the weeks after ``start`` (0: the whole quarter): the
+    policy's rule on the company revenue of those weeks in ``sim``, shared out as the mean
+    revenue falls over region x line x week."""
+    values = region_line_weekly(sim, s)[..., start:]
+    level = company_target(values.sum(axis=(1, 2, 3)), s)
+    mean = values.mean(axis=0)  # R x L x W
+    scale = level / mean.sum() if mean.sum() > 0 else 0.0
+    phased = mean * scale
+    lines = list(dict.fromkeys(p.line for p in s.products))
+    rows = [[r.id, line, start + w + 1, float(phased[i, j, w])]
+            for i, r in enumerate(s.regions) for j, line in enumerate(lines)
+            for w in range(phased.shape[2])]
+    return pd.DataFrame(rows, columns=TARGET_COLUMNS)
+
+
+def targets_from_forecast(s: Scenario, plan: Plan, pilot: SimulationResult) -> Plan:
+    """``plan`` with its targets set by the rule on ``pilot``, a forecast of that plan."""
+    targets = rule_targets(pilot, s).sort_values(["region", "week", "line"], ignore_index=True)
+    return Plan(plan.scenario, plan.spend, plan.reps, targets, plan.source)
+
+
+def monthly_targets(s: Scenario, targets: pd.DataFrame) -> pd.DataFrame:
     """Targets summed into the horizon's months: ``region, line, month, target``."""
-    month = targets.week.map(d.scenario.horizon.month_of_week)
+    month = targets.week.map(s.horizon.month_of_week)
     frame = targets.assign(month=month).groupby(["region", "line", "month"], sort=False)
     return frame.target.sum().reset_index()

@@ -68,6 +68,10 @@ def hand(**changes: Any) -> Any:
     return build_scenario(doc, "hand.yaml")
 
 
+MODEL = OptimizeOptions(congestion=False, pilot=0)
+"""The plan model alone (no queue loop, no pilot): its objective is checked by hand."""
+
+
 def value(result: Any, constraint: str) -> float:
     rows = result.shadow_prices[result.shadow_prices.constraint == constraint]
     return float(rows.value.iloc[0])
@@ -76,7 +80,7 @@ def value(result: Any, constraint: str) -> float:
 def test_hand_quarter_hires_one_rep_and_spends_the_budget() -> None:
     # 200 leads need 200 h > 130 h: hiring (¥500) to work them beats 130 leads.
     # 200 x 30 - 2000 spend - 500 hire - 500 rep on hand = 3000.
-    result = optimize(hand())
+    result = optimize(hand(), MODEL)
     assert result.status is SolveStatus.OPTIMAL
     assert result.objective == pytest.approx(3000.0, abs=1e-6)
     assert result.plan.total_spend == pytest.approx(2000.0, abs=1e-6)
@@ -87,11 +91,12 @@ def test_hand_quarter_hires_one_rep_and_spends_the_budget() -> None:
 
 def test_hand_quarter_without_hires_is_capped_by_rep_hours() -> None:
     # 130 h work 130 leads: 130 x 30 - 1300 - 500 = 2100; an hour is worth 30 - 10 = ¥20.
-    result = optimize(hand(regions=[{**HAND["regions"][0], "max_hires": None}]))
+    result = optimize(hand(regions=[{**HAND["regions"][0], "max_hires": None}]), MODEL)
     assert result.objective == pytest.approx(2100.0, abs=1e-6)
     assert result.plan.total_spend == pytest.approx(1300.0, abs=1e-6)
     assert value(result, "budget") == pytest.approx(0.0, abs=1e-9)
-    assert value(result, "rep_capacity[r1,telesales]") == pytest.approx(20.0 * 130, rel=1e-9)
+    # priced per hour: a whole rep's worth is re-solved (engine.optimize.worth)
+    assert value(result, "rep_capacity[r1,telesales]") == pytest.approx(20.0, rel=1e-9)
     assert "rep_capacity[r1,telesales]" in set(result.binding.constraint)
 
 
@@ -100,15 +105,15 @@ def test_whole_hires_versus_the_lp_relaxation() -> None:
     # so the MILP keeps 130 leads (2100); the LP hires 20/130 of a rep (cost 76.92) and
     # works all 150: 150 x 30 - 1500 - 500 - 500 x 20 / 130.
     lean = hand(budget={"total": 1500.0})
-    assert optimize(lean).objective == pytest.approx(2100.0, abs=1e-6)
-    relaxed = optimize(lean, OptimizeOptions(relax_reps=True))
+    assert optimize(lean, MODEL).objective == pytest.approx(2100.0, abs=1e-6)
+    relaxed = optimize(lean, OptimizeOptions(relax_reps=True, congestion=False, pilot=0))
     assert relaxed.objective == pytest.approx(4500 - 1500 - 500 - 500 * 20 / 130, abs=1e-6)
     added = relaxed.plan.reps.set_index("role").loc["telesales", "added"]
     assert float(added) == pytest.approx(20 / 130, abs=1e-9)
 
 
 def test_revenue_objective_ignores_costs() -> None:
-    result = optimize(hand(policy={"objective": "revenue"}))
+    result = optimize(hand(policy={"objective": "revenue"}), MODEL)
     assert result.objective == pytest.approx(200 * 0.5 * 100, abs=1e-6)
 
 
@@ -116,7 +121,7 @@ def test_a_margin_floor_above_the_channel_margin_stops_its_spend() -> None:
     # At 70% of list price the margin is 30/70 = 43% < 50%: no lead may come from c1.
     channel = {**HAND["channels"][0], "price_realisation": 0.7}
     floor = {"margin_floor": {"channels": {"c1": 0.5}}}
-    result = optimize(hand(channels=[channel], policy=floor))
+    result = optimize(hand(channels=[channel], policy=floor), MODEL)
     assert result.plan.total_spend == pytest.approx(0.0, abs=1e-6)
     assert result.objective == pytest.approx(-500.0, abs=1e-6)
 
@@ -161,7 +166,7 @@ def test_set_budget_resolves_the_same_model_like_a_fresh_build() -> None:
 def test_locked_spend_is_kept() -> None:
     s = load_scenario(SCENARIOS / "base.yaml")
     lock = {("xian", "distributor"): 55_000.0}
-    result = optimize(s, OptimizeOptions(locked_spend=lock))
+    result = optimize(s, OptimizeOptions(locked_spend=lock, pilot=0))
     assert result.plan.spend_of("xian", "distributor") == pytest.approx(55_000.0, abs=1e-6)
     assert result.max_residual <= 1e-6
 
@@ -214,7 +219,7 @@ def test_check_plan_sees_a_plan_that_overspends() -> None:
     from engine.plan import Plan
 
     s = hand()
-    result = optimize(s)
+    result = optimize(s, MODEL)
     spend = result.plan.spend.assign(spend=result.plan.spend.spend * 1.5)
     bad = Plan(s.name, spend, result.plan.reps)
     residuals = check_plan(s, bad, response="exact").set_index("constraint").residual
@@ -223,23 +228,25 @@ def test_check_plan_sees_a_plan_that_overspends() -> None:
 
 
 @pytest.mark.parametrize("percentile", [50.0, 90.0])
-def test_percentile_targets_use_the_compound_poisson_normal_approximation(
-    percentile: float,
-) -> None:
-    # tiny: 180 won orders of one unit at 100 in the quarter; each order an independent event,
-    # so revenue ~ Normal(18000, 180 x 100**2)
+def test_percentile_targets_are_that_percentile_of_the_forecast(percentile: float) -> None:
+    # tiny: 180 won orders of one unit at 100 in the quarter, each an independent event, so
+    # company revenue ~ Normal(18000, 180 x 100**2); the pilot's percentile estimates its
+    # quantile within the sampling error of a 400-quarter sample quantile.
     from statistics import NormalDist
 
     s = load_scenario(SCENARIOS / "tiny.yaml")
     rule = TargetRule(rule="percentile", percentile=percentile)
     s = s.model_copy(update={"policy": s.policy.model_copy(update={"target": rule})})
     targets = optimize(s).plan.targets
-    z = NormalDist().inv_cdf(percentile / 100)
-    assert targets.target.sum() == pytest.approx(18000 + z * math.sqrt(180 * 100**2), rel=1e-9)
-    # the last week gets nothing: a deal takes 7 days and the week-13 arrivals close after it
-    by_week = targets.set_index("week").target
+    q = percentile / 100
+    sd = math.sqrt(180 * 100**2)
+    quantile = 18000 + NormalDist().inv_cdf(q) * sd
+    se = math.sqrt(q * (1 - q) / 400) / NormalDist().pdf(NormalDist().inv_cdf(q)) * sd
+    assert abs(targets.target.sum() - quantile) < 4 * se
+    # the first week gets nothing: a deal takes 7 days, so nothing closes in week 1
+    by_week = targets.groupby("week").target.sum()
     assert by_week[1] == pytest.approx(0.0, abs=1e-9)
-    assert by_week[2] == pytest.approx(by_week[13], rel=1e-9)
+    assert by_week[13] > 0
 
 
 def test_a_solve_stopped_at_its_first_plan_is_feasible_with_its_gap() -> None:
@@ -256,4 +263,5 @@ def test_a_solve_stopped_at_its_first_plan_is_feasible_with_its_gap() -> None:
     assert sol.gap > 1e-9
     result = result_of(m, sol, opts)
     assert result.max_residual <= 1e-6
-    assert result.objective <= optimize(s, OptimizeOptions(mip_gap=1e-9)).objective + 1e-6
+    best = optimize(s, OptimizeOptions(mip_gap=1e-9, congestion=False, pilot=0))
+    assert result.objective <= best.objective + 1e-6

@@ -9,7 +9,7 @@ from engine import load_scenario
 from engine.optimize import OptimizeOptions, build_inputs, optimize
 from tests.conftest import BASE
 
-LP = OptimizeOptions(relax_reps=True)
+LP = OptimizeOptions(relax_reps=True, congestion=False, pilot=0)
 
 
 def _lowered(region: str, factor: float):  # type: ignore[no-untyped-def]

@@ -9,7 +9,11 @@ import pytest
 from engine import load_scenario
 from engine.jobs.remainder import remainder_scenario, remaining_months
 from engine.optimize.optimizer import optimize
+from engine.optimize.options import OptimizeOptions
 from tests.conftest import BASE
+
+MODEL = OptimizeOptions(pilot=0)
+"""The model with its queue loop, without the pilot simulation."""
 
 
 @pytest.fixture(scope="module")
@@ -19,8 +23,8 @@ def base():
 
 def test_week_zero_with_hiring_reproduces_the_original_plan(base):
     before = base.model_dump()
-    original = optimize(base).plan
-    again = optimize(remainder_scenario(base, 0, {}, allow_hiring=True)).plan
+    original = optimize(base, MODEL).plan
+    again = optimize(remainder_scenario(base, 0, {}, allow_hiring=True), MODEL).plan
     np.testing.assert_allclose(again.spend.spend, original.spend.spend, rtol=1e-9, atol=1e-6)
     assert again.reps.added.tolist() == original.reps.added.tolist()
     assert base.model_dump() == before
@@ -53,7 +57,7 @@ def test_budget_bounds_and_weeks_after_six_weeks(base):
 
 def test_a_remaining_plan_keeps_spent_money_and_quarter_bounds(base):
     spent = {("wuhan", "offline"): 3.0e5, ("shanghai", "livestream"): 1.2e6}
-    plan = optimize(remainder_scenario(base, 6, spent)).plan
+    plan = optimize(remainder_scenario(base, 6, spent), MODEL).plan
     total = {c.id: plan.spend[plan.spend.channel == c.id].spend.sum()
              + sum(v for (_, ch), v in spent.items() if ch == c.id) for c in base.channels}
     assert total["offline"] >= 4.0e5 - 1e-6

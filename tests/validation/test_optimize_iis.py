@@ -82,7 +82,7 @@ def test_pilot_diagnosis_names_business_constraints_and_a_relaxation() -> None:
 
 
 def test_elastic_relaxation_of_the_share_alone_makes_the_plan_feasible() -> None:
-    lp = OptimizeOptions(relax_reps=True)
+    lp = OptimizeOptions(relax_reps=True, congestion=False, pilot=0)
     with pytest.raises(InfeasiblePlanError) as caught:
         optimize(new_share(0.30), lp)
     relaxations = caught.value.diagnosis.relaxations

@@ -1,0 +1,121 @@
+"""What a planner gets for acting on the plan's margins: one more rep, money left unspent, a floor
+that shut something down.
+
+A row dual says what the next sliver of a resource is worth; a rep comes whole, and with rep
+queues in the model its worth is not a dual at all (an extra rep shortens the waits before the
+capacity row binds). So ``rep_values`` re-solves the model with one more tenured rep of a role in
+a region (its queues re-read, the pilot's residual correction kept) and reports the change in the
+forecast's net contribution, the rep's cost included: what the planner gets by hiring that rep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import pandas as pd
+
+from engine.optimize.calibrate import Correction, corrected_inputs
+from engine.optimize.forecast import Forecast, forecast_of
+from engine.optimize.inputs import ModelInputs
+from engine.optimize.outcome import expected_outcome
+from engine.plan import Plan
+from engine.scenario.schema.common import ROLES
+
+REP_STATEMENTS = 6
+"""How many (region, role) pairs get a re-solved rep value: the busiest pools first."""
+REP_COLUMNS = ["region", "role", "value", "cost", "utilisation", "meaning"]
+IDLE_SHARE = 0.995
+"""A budget spent below this share of the spendable money is reported as idle."""
+
+Resolve = Callable[[ModelInputs, Correction, Plan], tuple[Correction, Plan]]
+
+
+def forecast_under(d: ModelInputs, corr: Correction, plan: Plan) -> Forecast:
+    """The forecast of ``plan`` under ``d`` corrected by ``corr``."""
+    dc = corrected_inputs(d, corr)
+    return forecast_of(dc, plan, expected_outcome(dc, plan), corr.backup_cost)
+
+
+def busiest(corr: Correction, d: ModelInputs, count: int = REP_STATEMENTS) -> list[tuple[str,
+                                                                                       str, float]]:
+    """The (region, role, utilisation) pairs whose pools are busiest, most first."""
+    c = corr.congestion
+    best: dict[tuple[str, str], float] = {}
+    for (region, _stage, role), util in zip(c.pools, c.utilisation, strict=True):
+        key = (region, role)
+        best[key] = max(best.get(key, 0.0), float(util))
+    order = sorted(best.items(), key=lambda kv: -kv[1])
+    return [(r, o, u) for (r, o), u in order if r in d.regions][:count]
+
+
+def with_one_more(d: ModelInputs, plan: Plan, region: str, role: str) -> tuple[ModelInputs, Plan]:
+    """``d`` and ``plan`` with one more tenured rep of ``role`` in ``region``."""
+    i, k = d.regions.index(region), ROLES.index(role)
+    on_hand = d.on_hand.copy()
+    on_hand[i, k] += 1
+    reps = plan.reps.copy()
+    at = (reps.region == region) & (reps.role == role)
+    reps.loc[at, "on_hand"] = reps.loc[at, "on_hand"] + 1
+    reps.loc[at, "reps"] = reps.loc[at, "reps"] + 1
+    return replace(d, on_hand=on_hand), Plan(plan.scenario, plan.spend, reps, plan.targets,
+                                             plan.source)
+
+
+def rep_values(d: ModelInputs, corr: Correction, plan: Plan, resolve: Resolve) -> pd.DataFrame:
+    """``region, role, value, cost, utilisation, meaning``: the change in net contribution when
+    the model is re-solved with one more tenured rep (its cost included), busiest pools first."""
+    s = d.scenario
+    now = forecast_under(d, corr, plan).net_contribution
+    rows = []
+    for region, role, util in busiest(corr, d):
+        d1, plan1 = with_one_more(d, plan, region, role)
+        corr1, best = resolve(d1, corr, plan1)
+        value = forecast_under(d1, corr1, best).net_contribution - now
+        cost = float(d.rep_cost[ROLES.index(role)])
+        rows.append((region, role, value, cost, util, _rep_sentence(s.currency, region, role,
+                                                                      value, cost, util)))
+    return pd.DataFrame(rows, columns=REP_COLUMNS)
+
+
+def _rep_sentence(currency: str, region: str, role: str, value: float, cost: float,
+                  util: float) -> str:
+    sign = "+" if value >= 0 else "-"
+    return (f"one more tenured {role} rep in {region} (pools {util:.0%} busy): net contribution "
+            f"{sign}{currency}{abs(value):,.0f}, its {currency}{cost:,.0f} cost included "
+            "(re-solved with the rep)")
+
+
+def idle_resources(d: ModelInputs, corr: Correction, plan: Plan) -> list[str]:
+    """What the plan leaves unused, and why, in the planner's words."""
+    s = d.scenario
+    notes = []
+    spent = plan.total_spend
+    if d.spendable > 0 and spent < IDLE_SHARE * d.spendable:
+        notes.append(
+            f"{s.currency}{d.spendable - spent:,.0f} of the {s.currency}{d.spendable:,.0f} "
+            "spendable budget is left unspent: at these response curves, rep capacity and "
+            "margin floors, no channel in any region brings back more net contribution than "
+            "the next unit of money costs")
+    c = corr.congestion
+    quiet: dict[tuple[str, str], float] = {}
+    for (region, _stage, role), util in zip(c.pools, c.utilisation, strict=True):
+        quiet[(region, role)] = max(quiet.get((region, role), 0.0), float(util))
+    slack = [f"{role} in {region} ({u:.0%})" for (region, role), u in quiet.items() if u < 0.5]
+    if slack:
+        notes.append("reps less than half busy: " + ", ".join(slack[:8])
+                     + (" ..." if len(slack) > 8 else ""))
+    return notes
+
+
+def shut_down(binding: pd.DataFrame, plan: Plan) -> dict[str, str]:
+    """Binding margin floors on channels the plan does not spend on: row name -> what it shut
+    down."""
+    by_channel = plan.spend.groupby("channel").spend.sum()
+    out = {}
+    for name, family in zip(binding.constraint, binding.family, strict=True):
+        if family == "margin_floor":
+            channel = name[name.index("[") + 1: -1]
+            if float(by_channel.get(channel, 0.0)) <= 1e-6:
+                out[name] = f"the margin floor on {channel} shuts {channel} down (no spend on it)"
+    return out
