@@ -63,7 +63,8 @@ def region_line_weekly(sim: SimulationResult, s: Scenario) -> np.ndarray:
 def rule_targets(sim: SimulationResult, s: Scenario, start: int = 0) -> pd.DataFrame:
     """``region, line, week, target`` for the weeks after ``start`` (0: the whole quarter): the
     policy's rule on the company revenue of those weeks in ``sim``, shared out as the mean
-    revenue falls over region x line x week."""
+    revenue falls over region x line x week (rows in the scenario's region order, then week,
+    then line)."""
     values = region_line_weekly(sim, s)[..., start:]
     level = company_target(values.sum(axis=(1, 2, 3)), s)
     mean = values.mean(axis=0)  # R x L x W
@@ -71,15 +72,14 @@ def rule_targets(sim: SimulationResult, s: Scenario, start: int = 0) -> pd.DataF
     phased = mean * scale
     lines = list(dict.fromkeys(p.line for p in s.products))
     rows = [[r.id, line, start + w + 1, float(phased[i, j, w])]
-            for i, r in enumerate(s.regions) for j, line in enumerate(lines)
-            for w in range(phased.shape[2])]
+            for i, r in enumerate(s.regions) for w in range(phased.shape[2])
+            for j, line in enumerate(lines)]
     return pd.DataFrame(rows, columns=TARGET_COLUMNS)
 
 
 def targets_from_forecast(s: Scenario, plan: Plan, pilot: SimulationResult) -> Plan:
     """``plan`` with its targets set by the rule on ``pilot``, a forecast of that plan."""
-    targets = rule_targets(pilot, s).sort_values(["region", "week", "line"], ignore_index=True)
-    return Plan(plan.scenario, plan.spend, plan.reps, targets, plan.source)
+    return Plan(plan.scenario, plan.spend, plan.reps, rule_targets(pilot, s), plan.source)
 
 
 def monthly_targets(s: Scenario, targets: pd.DataFrame) -> pd.DataFrame:
