@@ -34,6 +34,10 @@ from engine.simulate.inputs import SimInputs
 from engine.simulate.inputs import build_inputs as build_sim_inputs
 
 
+NEVER = 1e9
+"""Patience (days) standing in for "waits forever" in the formulas."""
+
+
 @dataclass(frozen=True)
 class QueueState:
     """Stationary measures of one pool over the weeks (arrays of length W)."""
@@ -123,7 +127,8 @@ def mmc_patience(lam: np.ndarray, mu: np.ndarray, servers: int, patience: float,
     top = log_p.max(axis=1)
     free = np.exp(log_p - top[:, None]).sum(axis=1)  # sum of pi_n / scale
     last = log_p[:, -1] - top  # log(pi_{c-1} / scale)
-    c_, w_ = _virtual_wait(lam_, beta, patience / stretch if stretch > 0 else np.inf, free, last)
+    tau = min(patience, NEVER) / stretch if stretch > 0 else NEVER
+    c_, w_ = _virtual_wait(lam_, beta, tau, free, last)
     cold[ok], wait[ok] = c_, w_ * stretch
     return cold, wait
 

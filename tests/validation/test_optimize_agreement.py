@@ -91,17 +91,13 @@ def test_forecast_is_the_simulated_mean_of_the_plan(make: Any) -> None:
 
 
 def test_hot_reps_lose_leads_the_queue_free_model_counts() -> None:
-    # The first release's promise for the same plan, against the simulation: the queue-aware
-    # forecast sees the loss (the other test checks it is the right size).
+    # What the first release promised for its plan, against the simulation of that plan: the
+    # hot case is one where queues matter (the test above checks the forecast sees them).
     s = hot()
-    result = optimize(s)
     blind = optimize(s, OptimizeOptions(congestion=False, pilot=0))
     sim = simulate(s, blind.plan, MonteCarlo(replications=300, seed=99, workers=1))
-    wins = kpi(sim, "wins").mean()
-    promised = float(blind.outcome.wins.sum())
-    assert promised > 1.05 * wins
+    assert float(blind.outcome.wins.sum()) > 1.05 * kpi(sim, "wins").mean()
     assert kpi(sim, "cold_share").mean() > 0.02
-    assert result.forecast.net_contribution > 0
 
 
 def test_a_40th_percentile_target_is_hit_in_60_percent_of_quarters() -> None:
