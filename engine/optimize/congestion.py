@@ -33,7 +33,6 @@ from engine.scenario.schema.common import ROLES, Distribution
 from engine.simulate.inputs import SimInputs
 from engine.simulate.inputs import build_inputs as build_sim_inputs
 
-
 NEVER = 1e9
 """Patience (days) standing in for "waits forever" in the formulas."""
 

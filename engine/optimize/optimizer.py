@@ -29,7 +29,13 @@ from engine.optimize.shadow import binding, shadow_prices
 from engine.optimize.solution import Solution
 from engine.optimize.solve import solve
 from engine.optimize.targets import pilot_seed, targets_from_forecast
-from engine.optimize.worth import REP_COLUMNS, idle_resources, rep_values, shut_down
+from engine.optimize.worth import (
+    REP_COLUMNS,
+    budget_steps,
+    idle_resources,
+    rep_values,
+    shut_down,
+)
 from engine.plan import Plan
 from engine.scenario.schema import Scenario
 from engine.simulate import MonteCarlo, SimulationResult, simulate
@@ -225,9 +231,21 @@ def _result(d0: ModelInputs, corr: Correction, chosen: Candidate, options: Optim
         residuals=check_plan(s, plan, options, inputs=m.inputs),
         segments=d.segments,
         rep_values=reps,
-        idle=[*notes, *idle_resources(d, corr, plan)],
+        idle=[*notes, *idle_resources(d, corr, plan), *_budget_note(m, sol, options, bound)],
         shut_down=shut_down(bound, plan),
     )
+
+
+def _budget_note(m: PlanModel, sol: Solution, options: OptimizeOptions,
+                 bound: pd.DataFrame) -> list[str]:
+    if "budget" not in set(bound.constraint) or d_is_revenue(m):
+        return []
+    note = budget_steps(m, sol.objective, options)
+    return [note] if note else []
+
+
+def d_is_revenue(m: PlanModel) -> bool:
+    return m.inputs.scenario.policy.objective == "revenue"
 
 
 def _no_reps() -> pd.DataFrame:

@@ -45,6 +45,12 @@ def row_revenue(m: PlanModel, sol: Solution, row: Row) -> float:
     return float(revenue.sum() + repeat.sum())
 
 
+def goal_words(objective: str) -> str:
+    """What the objective is called in sentences: the ``gross_profit`` objective maximises gross
+    profit after marketing, reps and the backup premium, i.e. net contribution."""
+    return "net contribution" if objective == "gross_profit" else objective.replace("_", " ")
+
+
 def _signed(currency: str) -> Callable[[float], str]:
     """Money with its sign; cents below 100."""
     return lambda v: f"{'-' if v < 0 else ''}{currency}{abs(v):,.{2 if abs(v) < 100 else 0}f}"
@@ -53,7 +59,7 @@ def _signed(currency: str) -> Callable[[float], str]:
 def _phrase(m: PlanModel, sol: Solution, row: Row, dual: float) -> tuple[float, str, str]:
     """(value, unit, sentence) for one row."""
     d = m.inputs
-    goal = d.scenario.policy.objective.replace("_", " ")
+    goal = goal_words(d.scenario.policy.objective)
     key = [*_key(row), ""]
     k0 = key[0]
     worth = _signed(d.scenario.currency)

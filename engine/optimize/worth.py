@@ -13,12 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from engine.optimize.calibrate import Correction, corrected_inputs
 from engine.optimize.forecast import Forecast, forecast_of
 from engine.optimize.inputs import ModelInputs
+from engine.optimize.model import PlanModel
+from engine.optimize.options import OptimizeOptions
 from engine.optimize.outcome import expected_outcome
+from engine.optimize.shadow import goal_words
+from engine.optimize.solve import solve
 from engine.plan import Plan
 from engine.scenario.schema.common import ROLES
 
@@ -119,3 +124,30 @@ def shut_down(binding: pd.DataFrame, plan: Plan) -> dict[str, str]:
             if float(by_channel.get(channel, 0.0)) <= 1e-6:
                 out[name] = f"the margin floor on {channel} shuts {channel} down (no spend on it)"
     return out
+
+
+BUDGET_STEP = 0.10
+"""The share of the budget by which ``budget_steps`` moves it either way."""
+
+
+def budget_steps(m: PlanModel, objective: float, options: OptimizeOptions) -> str | None:
+    """What the last and the next ``BUDGET_STEP`` of the budget are worth per unit of money,
+    from re-solves of the same model (a dual holds only until the next chord of a response
+    curve; these hold over the whole step). ``None`` when the budget does not bind."""
+    d = m.inputs
+    row = m.row("budget")
+    spendable = row.upper
+    if not np.isfinite(spendable) or spendable <= 0:
+        return None
+    values = []
+    for factor in (1.0 - BUDGET_STEP, 1.0 + BUDGET_STEP):
+        m.set_budget(spendable * factor)
+        sol = solve(m, options)
+        values.append(sol.objective if sol.status.has_plan else float("nan"))
+    m.set_budget(spendable)
+    step = BUDGET_STEP * spendable
+    last, after = (objective - values[0]) / step, (values[1] - objective) / step
+    cur, goal = d.scenario.currency, goal_words(d.scenario.policy.objective)
+    return (f"the last {BUDGET_STEP:.0%} of the budget brought {cur}{last:,.2f} of {goal} per "
+            f"{cur} spent; the next {BUDGET_STEP:.0%} would bring {cur}{after:,.2f} per {cur} "
+            "(re-solved, spend included)")
