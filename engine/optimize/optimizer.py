@@ -42,7 +42,7 @@ from engine.simulate import MonteCarlo, SimulationResult, simulate
 
 MAX_ROUNDS = 6
 """Most rounds of solve -> read the queues -> correct the model."""
-REP_ROUNDS = 3
+REP_ROUNDS = 2
 """Rounds of the queue loop when a rep's value is re-solved."""
 CHOICE_REPLICATIONS = 50
 """Replications of the short pilot that chooses between the candidate plans."""
@@ -92,17 +92,21 @@ def _blend(old: Congestion, new: Congestion) -> Congestion:
 def _fixed_point(d0: ModelInputs, opts: OptimizeOptions, corr: Correction,
                  solved: Solved, rounds: int = MAX_ROUNDS) -> tuple[Correction, Solved]:
     """Solve, read the plan's queues, correct the model, and again, until the plan stands
-    still (at most ``rounds`` rounds)."""
+    still (at most ``rounds`` rounds). The rounds solve the LP relaxation; the last solve is
+    the model as asked (whole hires), with the correction the rounds arrived at."""
     m, sol, plan = solved
     for k in range(rounds):
         seen = congestion(d0, plan)
         corr = corr.with_congestion(seen if k == 0 else _blend(corr.congestion, seen))
-        m, sol = _solved(corrected_inputs(d0, corr), opts)
+        m, sol = _solved(replace(corrected_inputs(d0, corr), integer_reps=False), opts)
         new = extract_plan(m, sol)
         done = _same_plan(plan, new)
         plan = new
         if done:
             break
+    if d0.integer_reps:
+        m, sol = _solved(corrected_inputs(d0, corr), opts)
+        plan = extract_plan(m, sol)
     return corr, (m, sol, plan)
 
 
