@@ -416,20 +416,41 @@ def recalibrate_command(
 ) -> None:
     """Re-plan mid-quarter: update beliefs from ACTUALS, re-optimise what is still movable,
     re-simulate the weeks left and recalibrate their targets."""
+    from engine.commands import recalibrate as command
     from engine.commands.recalibrate import recalibrate_files, render_recalibration, report_data
     from engine.jobs.recalibrate import RecalibrateOptions
 
     options = RecalibrateOptions(prior_strength, allow_hiring)
     mc = monte_carlo(replications, seed, workers, scheduler)
     inputs = inputs_of([scenario], actuals, plan_file)
-    name = engine.load_scenario(scenario).name
-    folder = run_folder(out, overwrite, name, inputs) if out else None
+    loaded = engine.load_scenario(scenario)
+    folder = run_folder(out, overwrite, loaded.name, inputs) if out else None
+    if command.quarter_over(loaded, as_of_week):
+        final_review(scenario, actuals, plan_file, prior_strength, folder, overwrite, inputs, fmt)
+        return
     result, loaded = recalibrate_files(scenario, actuals, as_of_week, plan_file, options, mc)
     if folder:
         write_folder(report_data(result, loaded), result.to_dict(), folder, scenario, overwrite,
                      inputs)
     echo_result(fmt, lambda: result, lambda: result.targets,
                 lambda: render_recalibration(result, loaded) + (f"Wrote {out}\n" if out else ""))
+
+
+def final_review(scenario: str, actuals: str, plan_file: str | None, prior_strength: float,
+                 folder: Path | None, overwrite: bool, inputs: list[Path], fmt: str) -> None:
+    """``recalibrate --as-of-week`` at the quarter's end: its final review, no re-plan."""
+    from engine.commands import review as shown
+    from engine.commands.recalibrate import final_review as review_quarter
+    from engine.commands.recalibrate import final_review_text
+
+    loaded = engine.load_scenario(scenario)
+    result = review_quarter(scenario, actuals, plan_file, prior_strength)
+    document = {"final_review": result, "replan": None}
+    if folder:
+        write_folder(shown.report_data(result, loaded.name, loaded.currency), document, folder,
+                     scenario, overwrite, inputs)
+    echo_result(fmt, lambda: document, lambda: shown.review_frame(result),
+                lambda: final_review_text(result, loaded) + (f"Wrote {folder}\n" if folder else ""))
 
 
 @main.command("run")
