@@ -248,6 +248,9 @@ def write_run_folder(data: ReportData, result_json: dict[str, Any], folder: Path
     except OSError as exc:
         remove_path(staging)
         raise output_error(folder, exc) from None
+    except OutputError as exc:  # a file in staging: name it where it was going
+        remove_path(staging)
+        raise OutputError(str(exc).replace(str(staging), str(folder))) from None
     except BaseException:
         remove_path(staging)
         raise

@@ -67,6 +67,10 @@ def _interruptible() -> Iterator[None]:
     previous = {sig: signal.signal(sig, request) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
+    except Exception:
+        if _Interrupt.requested:  # a worker or the pool's server fell to the same signal
+            raise KeyboardInterrupt from None
+        raise
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -127,10 +131,27 @@ def _start_method() -> str:
     return "forkserver" if "forkserver" in methods else "spawn"
 
 
+def _start_forkserver() -> None:
+    """Start the fork server with Ctrl-C ignored, so that it and every worker it forks ignore
+    it from birth (the caller stops them); it would otherwise die mid-preload on a Ctrl-C to
+    the terminal's process group, with a traceback. Ignored only for the instant of the spawn."""
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _pool(workers: int) -> Any:
     ctx = multiprocessing.get_context(_start_method())
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["engine.simulate.warmup"])
+        _start_forkserver()
     return ctx.Pool(workers, initializer=_init_worker)
 
 
