@@ -219,10 +219,12 @@ def _processes(inp: SimInputs, seed: int, pieces: list[tuple[int, int]], state: 
 
 def _connect(client_type: Any, address: Any) -> Any:
     """A Dask client of the scheduler at ``address``; ``UsageError`` naming it when it cannot be
-    reached or is no address."""
+    reached, is no address, or what answers is no Dask scheduler."""
     try:
         return client_type(address, timeout=SCHEDULER_TIMEOUT)
-    except (OSError, ValueError, TypeError) as exc:
+    except Exception as exc:  # anything: what answers there may not speak Dask at all
+        if isinstance(exc, MemoryError):
+            exc = ValueError("what answered does not speak the Dask protocol")
         raise UsageError(f"--scheduler {clip(str(address))}: cannot reach a Dask scheduler there "
                          f"({type(exc).__name__}: {clip(str(exc))})") from None
 

@@ -41,8 +41,8 @@ class CompetitorShock(Strict):
 class Pricing(Strict):
     """How price moves demand."""
 
-    elasticity: float = Field(default=0.0, le=0)
-    """Elasticity (<= 0): a discount d multiplies demand by (1 - d) ** elasticity."""
+    elasticity: float = Field(default=0.0, ge=-50, le=0)
+    """Elasticity (-50 to 0): a discount d multiplies demand by (1 - d) ** elasticity."""
     promotions: list[Promotion] = []
     """Planned promotions."""
     competitor_shocks: list[CompetitorShock] = []
