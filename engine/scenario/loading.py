@@ -15,12 +15,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine.errors import Problem, ScenarioError
+from engine.errors import MAX_PROBLEMS, Problem, ScenarioError
 from engine.scenario.checks import check_scenario
 from engine.scenario.limits import MAX_EXTENDS, MAX_SCENARIO_BYTES, read_bounded
 from engine.scenario.problems import problems_from_validation
 from engine.scenario.schema import Scenario
-from engine.scenario.yaml_io import parse_scalar, read_yaml
+from engine.scenario.yaml_io import bad_text, parse_scalar, read_yaml
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +102,9 @@ def _read_csv(path: Path, source: str, field: str) -> list[dict[str, Any]]:
     problems += [Problem(f"{field} ({path.name})", f"row {n}: {len(cells)} cells, but the header "
                          f"has {len(header)}", has_value=False)
                  for n, cells in enumerate(lines[1:], start=2) if len(cells) > len(header)]
+    problems += [Problem(f"{field} ({path.name})", f"row {n}: the text {why}", has_value=False)
+                 for n, cells in enumerate(lines, start=1)
+                 for why in {bad_text(c) for c in cells} - {None}][:MAX_PROBLEMS]
     if problems:
         raise ScenarioError(source, problems)
     return [_nest(dict(zip(header, cells, strict=False))) for cells in lines[1:] if any(cells)]

@@ -69,7 +69,7 @@ def _yaml_problem(exc: yaml.YAMLError) -> Problem:
     return Problem("", f"{where}: {what}", has_value=False)
 
 
-def _bad_text(text: str) -> str | None:
+def bad_text(text: str) -> str | None:
     """Why ``text`` cannot be in a scenario (a control or unpaired surrogate character)."""
     for char in text:
         code = ord(char)
@@ -93,7 +93,7 @@ def _check_node(root: yaml.Node) -> None:
         if id(node) in sizes:
             return sizes[id(node)]
         if isinstance(node, yaml.ScalarNode):
-            why = _bad_text(str(node.value))
+            why = bad_text(str(node.value))
             if why:
                 raise yaml.MarkedYAMLError(None, None, f"the text {why}", node.start_mark)
             sizes[id(node)] = (1, 0)

@@ -260,7 +260,8 @@ def run_replications(
 ) -> list[ReplicationRecord]:
     """Records of replications ``0 .. replications - 1``, in order."""
     if not 1 <= replications <= MAX_REPLICATIONS:
-        raise UsageError(f"replications must be 1 to {MAX_REPLICATIONS:,} (got {replications:,})")
+        raise SimulationError(f"replications must be 1 to {MAX_REPLICATIONS:,} "
+                              f"(got {replications:,})")
     if workers < 1:
         raise SimulationError(f"workers must be at least 1 (got {workers})")
     workers = min(workers, max(1, os.cpu_count() or 1))

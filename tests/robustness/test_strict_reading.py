@@ -39,6 +39,8 @@ def test_a_csv_table_saved_by_excel_with_a_bom_reads_like_one_without(tmp_path: 
      "regions (regions.csv): column 'kind' is written twice"),
     (b"id,,potential\nsolo,core,1.0\n", "regions (regions.csv): column 2 has no name"),
     (b"\x00\x01\x02\xff\xfe binary", "regions: regions.csv row 1: not UTF-8 text"),
+    (b'id,kind,potential\nsolo,core,"1\x1b"\n',
+     "regions (regions.csv): row 2: the text contains the control character U+001B"),
 ])
 def test_a_broken_csv_table_is_named_by_row(table: bytes, message: str, tmp_path: Path) -> None:
     path = tiny_with_regions_csv(tmp_path, table)
