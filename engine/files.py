@@ -30,6 +30,7 @@ _WHY = {
     errno.ENOENT: "the folder does not exist",
     errno.ENOTDIR: "a part of the path is a file, not a folder",
     errno.EISDIR: "it is a folder",
+    errno.EEXIST: "a file of that name is in the way",
     errno.ENAMETOOLONG: "the name is too long",
 }
 

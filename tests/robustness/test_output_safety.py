@@ -103,6 +103,15 @@ def test_a_missing_folder_is_named_before_any_work(option: str, workdir: Path) -
     assert not target.parent.exists()
 
 
+def test_a_file_named_runs_blocks_the_default_folder_before_any_work(
+        workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(workdir)
+    (workdir / "runs").write_text("not a folder", encoding="utf-8")
+    result = invoke("run", "tiny.yaml", "--replications", 2)
+    ended(result, 2, "cannot write runs: a file of that name is in the way")
+    assert "simulating" not in result.stderr
+
+
 def test_the_overlay_folder_is_checked_before_the_review(tmp_path: Path, workdir: Path) -> None:
     actuals = tmp_path / "a.csv"
     actuals.write_text("week,region,channel,metric,value\n1,solo,direct,leads,3\n",
