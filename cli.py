@@ -25,7 +25,7 @@ if sys.argv and sys.argv[0].endswith("quarterplan"):  # the installed command, n
     signal.signal(signal.SIGTERM, _stop_at_startup)
 
 import math  # noqa: E402
-from collections.abc import Callable, Iterable  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TypeVar  # noqa: E402
 
@@ -33,6 +33,12 @@ import click  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import engine  # noqa: E402
+from engine.commands.outputs import (  # noqa: E402
+    check_output_file,
+    inputs_of,
+    run_folder,
+    write_folder,
+)
 from engine.errors import (  # noqa: E402
     InfeasiblePlanError,
     QuarterplanError,
@@ -178,32 +184,6 @@ def monte_carlo(replications: int | None, seed: int | None, workers: int | None,
     return MonteCarlo(replications, seed, workers, scheduler, progress)
 
 
-def run_folder(out: str | None, overwrite: bool, name: str, inputs: Iterable[str | Path]
-               ) -> Path:
-    """Where the run folder goes, checked before the long work (see ``engine.report.runfolder``
-    ``prepare_report_folder``)."""
-    from engine.report.runfolder import prepare_report_folder
-
-    return prepare_report_folder(out, name, overwrite=overwrite, inputs=inputs)
-
-
-def inputs_of(scenarios: Iterable[str], *files: str | None) -> list[Path]:
-    """Every file a command reads: the scenarios with what they extend and their tables, and
-    the other files given."""
-    from engine.scenario.loading import source_files
-
-    found = [f for s in scenarios for f in source_files(s)]
-    return found + [Path(f) for f in files if f]
-
-
-def check_output_file(path: str | Path, inputs: Iterable[str | Path], what: str) -> Path:
-    """A single output file (``--overlay``, ``--actuals-file``, ``--export-mps``), checked
-    before the long work."""
-    from engine.files import check_file_output
-
-    return check_file_output(path, inputs, what)
-
-
 def echo_result(fmt: str, as_json: Callable[[], Any], as_csv: Callable[[], pd.DataFrame],
                 as_table: Callable[[], str]) -> None:
     """Print a result in the chosen ``--format`` (only the chosen form is built)."""
@@ -297,16 +277,6 @@ def optimize_command(scenario: str, fmt: str, out: str | None, overwrite: bool, 
                      overwrite, inputs, extra=command.plan_file(result))
     echo_result(fmt, lambda: result, lambda: result.outcome,
                 lambda: command.render_result(result, loaded))
-
-
-def write_folder(data: Any, document: Any, folder: Path, scenario: str | None,
-                 overwrite: bool, inputs: Iterable[str | Path],
-                 extra: dict[str, str] | None = None) -> Path:
-    """The run folder every writing command writes (see ``engine.report.runfolder``)."""
-    from engine.report.runfolder import write_report_folder
-
-    return write_report_folder(data, document, folder, scenario_path=scenario,
-                               overwrite=overwrite, extra=extra, inputs=inputs)
 
 
 @main.command()
