@@ -22,9 +22,6 @@ from engine.errors import Problem, ScenarioError
 from engine.scenario.limits import MAX_ACTUAL_COUNT, MAX_ACTUAL_VALUE, MAX_OPEN_LEADS
 from engine.scenario.schema import Scenario
 
-MAX_PROBLEMS = 60
-"""Problems listed before the rest are counted."""
-
 
 def _known(s: Scenario | None) -> dict[str, set[str]] | None:
     """Ids allowed in each key column (``None``: no scenario, any id is accepted)."""
@@ -230,14 +227,6 @@ def _funnel_order(frame: pd.DataFrame, s: Scenario | None) -> list[Problem]:
     return [p for lower, upper in pairs for p in _not_above(frame, lower, upper)]
 
 
-def _cap(problems: list[Problem]) -> list[Problem]:
-    if len(problems) <= MAX_PROBLEMS:
-        return problems
-    more = len(problems) - MAX_PROBLEMS
-    return [*problems[:MAX_PROBLEMS],
-            Problem("", f"... and {more} more problems", has_value=False)]
-
-
 def validate_rows(
     text: pd.DataFrame,
     scenario: Scenario | None = None,
@@ -265,12 +254,12 @@ def validate_rows(
     problems = [p for row in records
                 for p in _row_problems(row, scenario, known, as_of_week)]
     if problems:
-        raise ScenarioError(source, _cap(problems))
+        raise ScenarioError(source, problems)
     frame = _typed(text, scenario)
     problems = (_duplicates(frame) + _mixed_channels(frame) + _funnel_order(frame, scenario)
                 + _plausible(frame, scenario))
     if problems:
-        raise ScenarioError(source, _cap(problems))
+        raise ScenarioError(source, problems)
     last = as_of_week if as_of_week is not None else int(frame.week.max() if len(frame) else 0)
     return Actuals(frame.reset_index(drop=True), last, source)
 
