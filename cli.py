@@ -270,8 +270,9 @@ def optimize_command(scenario: str, fmt: str, out: str | None, overwrite: bool, 
     )
     if export_mps:
         check_output_file(export_mps, inputs, "--export-mps")
-        command.export_mps(loaded, export_mps, options)
     result = optimize(loaded, options)
+    if export_mps:
+        command.export_mps(loaded, export_mps, options, result.inputs)
     if folder:
         write_folder(command.report_data(result, loaded), result.to_dict(), folder, scenario,
                      overwrite, inputs, extra=command.plan_file(result))

@@ -11,7 +11,7 @@ import pandas as pd
 from engine.files import atomic_write
 from engine.optimize.build import build_model
 from engine.optimize.cbc import to_pulp
-from engine.optimize.inputs import build_inputs
+from engine.optimize.inputs import ModelInputs, build_inputs
 from engine.optimize.options import OptimizeOptions
 from engine.optimize.result import OptimizationResult
 from engine.optimize.targets import monthly_targets
@@ -157,11 +157,14 @@ def plan_file(result: OptimizationResult) -> dict[str, str]:
 
 
 def export_mps(
-    scenario: Scenario, path: str | Path, options: OptimizeOptions | None = None
+    scenario: Scenario, path: str | Path, options: OptimizeOptions | None = None,
+    inputs: ModelInputs | None = None,
 ) -> Path:
     """Write the plan model as MPS through PuLP (names sanitised by PuLP, objective sense
-    written), atomically."""
-    problem, _ = to_pulp(build_model(build_inputs(scenario, options)), scenario.name or "plan")
+    written), atomically: the model that was solved (``inputs``, with its queue and pilot
+    corrections), or the scenario's uncorrected model."""
+    model = build_model(inputs if inputs is not None else build_inputs(scenario, options))
+    problem, _ = to_pulp(model, scenario.name or "plan")
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp) / "model.mps"
         problem.writeMPS(str(scratch), with_objsense=True)

@@ -237,6 +237,7 @@ def _result(d0: ModelInputs, corr: Correction, chosen: Candidate, options: Optim
         rep_values=reps,
         idle=[*notes, *idle_resources(d, corr, plan), *_budget_note(m, sol, options, bound)],
         shut_down=shut_down(bound, plan),
+        inputs=m.inputs,
     )
 
 

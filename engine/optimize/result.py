@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from engine.optimize.forecast import Forecast
+from engine.optimize.inputs import ModelInputs
 from engine.optimize.options import SolveStatus
 from engine.output import to_jsonable
 from engine.plan import Plan
@@ -70,6 +71,8 @@ class OptimizationResult:
     rep_values: pd.DataFrame = field(default_factory=pd.DataFrame)
     idle: list[str] = field(default_factory=list)
     shut_down: dict[str, str] = field(default_factory=dict)
+    inputs: ModelInputs | None = field(default=None, repr=False, compare=False)
+    """The numbers of the model that was solved (the queue and pilot corrections in them)."""
 
     @property
     def max_residual(self) -> float:

@@ -23,7 +23,8 @@ def test_table_view_shows_spend_reps_targets_and_shadow_prices() -> None:
     result = run(str(BASE))
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("base: optimal, gross profit ¥")
+    assert lines[0].startswith("base: optimal; forecast net contribution ¥")
+    assert ", gross profit ¥" in lines[0]
     assert "largest constraint residual" in lines[0]
     for title in (
         "Spend by region and channel (¥)",
@@ -32,7 +33,8 @@ def test_table_view_shows_spend_reps_targets_and_shadow_prices() -> None:
         "Top shadow prices (from the LP with hires",
     ):
         assert any(line.startswith(title) for line in lines), title
-    assert "one more tenured support rep in kunming (416 h) is worth ¥" in result.stdout
+    assert any(line.startswith("One more tenured rep, re-solved") for line in lines)
+    assert "net contribution gained (¥)" in result.stdout
     assert "one more ¥ of budget is worth ¥0." in result.stdout
     assert "worth nothing more at the margin: channel_min," in result.stdout
     assert "binding constraints:" in lines[-1]
@@ -51,6 +53,11 @@ def test_json_is_the_whole_result() -> None:
     assert data["max_residual"] <= 1e-6
     assert {"spend", "reps", "targets"} <= set(data["plan"])
     assert data["shadow_prices"][0].keys() == {"constraint", "family", "meaning", "value", "unit"}
+    forecast = data["forecast"]
+    assert forecast["net_contribution"] == pytest.approx(
+        forecast["gross_profit"] - forecast["spend"] - forecast["rep_cost"]
+        - forecast["backup_cost"])
+    assert set(forecast["definitions"]) == {"revenue", "gross_profit", "net_contribution"}
 
 
 def test_csv_is_the_expected_outcome() -> None:
@@ -73,7 +80,8 @@ def test_out_writes_a_plan_that_reads_back(tmp_path: Path) -> None:
                      "report.html", "scenario.resolved.yaml", ".quarterplan-run"}
     tables = {p.name for p in (out / "tables").iterdir()}
     assert tables == {f"{n}.csv" for n in ("spend", "reps", "targets", "expected_outcome",
-                                           "shadow_prices", "binding", "residuals")}
+                                           "shadow_prices", "binding", "residuals",
+                                           "rep_values", "forecast")}
     document = json.loads((out / "result.json").read_text(encoding="utf-8"))
     assert document["kind"] == "optimize"
     assert document["result"]["objective"] == json.loads(result.stdout)["objective"]
@@ -99,7 +107,8 @@ def test_exported_mps_solves_to_the_same_objective(tmp_path: Path) -> None:
 def test_cbc_and_a_time_limit_are_accepted() -> None:
     result = run(str(SCENARIOS / "tiny.yaml"), "--solver", "cbc", "--time-limit", "30")
     assert result.exit_code == 0
-    assert result.stdout.startswith("tiny: optimal, gross profit ¥7,200, gap 0.00% (cbc,")
+    assert result.stdout.startswith("tiny: optimal; forecast net contribution ¥7,200, gross "
+                                    "profit ¥7,200, revenue ¥18,000 (cbc, gap 0.00%")
 
 
 def test_infeasible_plan_exits_1_with_the_diagnosis(tmp_path: Path) -> None:
