@@ -109,8 +109,8 @@ def render_result(result: OptimizationResult, scenario: Scenario) -> str:
         + "\n",
     ]
     if len(result.rep_values):
-        parts.append(render_table(rep_table(result, scenario.currency),
-                                  "One more tenured rep, re-solved (busiest pools first)"))
+        title = "One more tenured rep, the plan's spend kept (busiest pools first)"
+        parts.append(render_table(rep_table(result, scenario.currency), title))
     parts.append(f"{len(result.binding)} binding constraints: "
                  + ", ".join(result.binding.constraint.head(8))
                  + (" ..." if len(result.binding) > 8 else ""))

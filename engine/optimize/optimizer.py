@@ -42,8 +42,6 @@ from engine.simulate import MonteCarlo, SimulationResult, simulate
 
 MAX_ROUNDS = 6
 """Most rounds of solve -> read the queues -> correct the model."""
-REP_ROUNDS = 2
-"""Rounds of the queue loop when a rep's value is re-solved."""
 CHOICE_REPLICATIONS = 50
 """Replications of the short pilot that chooses between the candidate plans."""
 
@@ -211,16 +209,7 @@ def _result(d0: ModelInputs, corr: Correction, chosen: Candidate, options: Optim
         plan = targets_from_forecast(s, plan, pilot)
     outcome = expected_outcome(d, plan)
     bound = binding(m, sol)
-
-    def resolve(d1: ModelInputs, c: Correction, start: Plan) -> tuple[Correction, Plan]:
-        if chosen.name == "queue-aware":
-            c1, (_, _, best) = _fixed_point(d1, options, c, (m, sol, start), REP_ROUNDS)
-            return c1, best
-        m1, sol1 = _solved(corrected_inputs(d1, chosen.correction), options)
-        best = extract_plan(m1, sol1)
-        return c.with_congestion(congestion(d1, best)), best
-
-    reps = rep_values(d0, corr, plan, resolve) if options.congestion else _no_reps()
+    reps = rep_values(d0, corr, plan) if options.congestion else _no_reps()
     return OptimizationResult(
         status=sol.status,
         objective=sol.objective,

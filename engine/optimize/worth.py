@@ -2,21 +2,23 @@
 that shut something down.
 
 A row dual says what the next sliver of a resource is worth; a rep comes whole, and with rep
-queues in the model its worth is not a dual at all (an extra rep shortens the waits before the
-capacity row binds). So ``rep_values`` re-solves the model with one more tenured rep of a role in
-a region (its queues re-read, the pilot's residual correction kept) and reports the change in the
-forecast's net contribution, the rep's cost included: what the planner gets by hiring that rep.
+queues its worth is not a dual at all (an extra rep shortens the waits before the capacity row
+binds). So ``rep_values`` puts one more tenured rep of a role in a region into the plan, re-reads
+the queues with it (the pilot's residual correction kept) and reports the change in the
+forecast's net contribution, the rep's cost included: what the planner gets by adding that rep
+to this plan. (Re-solving the whole model around the rep moves money as well; with the queues
+near full the loop's own wobble is then larger than many a rep's worth.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from engine.optimize.calibrate import Correction, corrected_inputs
+from engine.optimize.congestion import congestion
 from engine.optimize.forecast import Forecast, forecast_of
 from engine.optimize.inputs import ModelInputs
 from engine.optimize.model import PlanModel
@@ -33,7 +35,6 @@ REP_COLUMNS = ["region", "role", "value", "cost", "utilisation", "meaning"]
 IDLE_SHARE = 0.995
 """A budget spent below this share of the spendable money is reported as idle."""
 
-Resolve = Callable[[ModelInputs, Correction, Plan], tuple[Correction, Plan]]
 
 
 def forecast_under(d: ModelInputs, corr: Correction, plan: Plan) -> Forecast:
@@ -67,16 +68,17 @@ def with_one_more(d: ModelInputs, plan: Plan, region: str, role: str) -> tuple[M
                                              plan.source)
 
 
-def rep_values(d: ModelInputs, corr: Correction, plan: Plan, resolve: Resolve) -> pd.DataFrame:
-    """``region, role, value, cost, utilisation, meaning``: the change in net contribution when
-    the model is re-solved with one more tenured rep (its cost included), busiest pools first."""
+def rep_values(d: ModelInputs, corr: Correction, plan: Plan) -> pd.DataFrame:
+    """``region, role, value, cost, utilisation, meaning``: the change in the forecast's net
+    contribution when one more tenured rep joins a pool's role in a region and the plan's spend
+    stays as it is (the queues re-read with the rep; its cost included), busiest pools first."""
     s = d.scenario
     now = forecast_under(d, corr, plan).net_contribution
     rows = []
     for region, role, util in busiest(corr, d):
         d1, plan1 = with_one_more(d, plan, region, role)
-        corr1, best = resolve(d1, corr, plan1)
-        value = forecast_under(d1, corr1, best).net_contribution - now
+        corr1 = corr.with_congestion(congestion(d1, plan1))
+        value = forecast_under(d1, corr1, plan1).net_contribution - now
         cost = float(d.rep_cost[ROLES.index(role)])
         rows.append((region, role, value, cost, util, _rep_sentence(s.currency, region, role,
                                                                       value, cost, util)))
@@ -86,9 +88,9 @@ def rep_values(d: ModelInputs, corr: Correction, plan: Plan, resolve: Resolve) -
 def _rep_sentence(currency: str, region: str, role: str, value: float, cost: float,
                   util: float) -> str:
     sign = "+" if value >= 0 else "-"
-    return (f"one more tenured {role} rep in {region} (pools {util:.0%} busy): net contribution "
-            f"{sign}{currency}{abs(value):,.0f}, its {currency}{cost:,.0f} cost included "
-            "(re-solved with the rep)")
+    return (f"one more tenured {role} rep in {region} (pools {util:.0%} busy), the plan's spend "
+            f"kept: net contribution {sign}{currency}{abs(value):,.0f}, its {currency}{cost:,.0f} "
+            "cost included")
 
 
 def idle_resources(d: ModelInputs, corr: Correction, plan: Plan) -> list[str]:

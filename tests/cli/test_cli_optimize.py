@@ -33,11 +33,11 @@ def test_table_view_shows_spend_reps_targets_and_shadow_prices() -> None:
         "Top shadow prices (from the LP with hires",
     ):
         assert any(line.startswith(title) for line in lines), title
-    assert any(line.startswith("One more tenured rep, re-solved") for line in lines)
+    assert any(line.startswith("One more tenured rep, the plan's spend kept") for line in lines)
     assert "net contribution gained (¥)" in result.stdout
     assert "one more ¥ of budget is worth ¥0." in result.stdout
     assert "worth nothing more at the margin: channel_min," in result.stdout
-    assert "binding constraints:" in lines[-1]
+    assert any("binding constraints:" in line for line in lines)
 
 
 def test_table_view_prices_the_budget_when_it_binds() -> None:
