@@ -35,6 +35,7 @@ from engine.optimize.worth import (
     idle_resources,
     rep_values,
     shut_down,
+    simulated_rep_values,
 )
 from engine.plan import Plan
 from engine.scenario.schema import Scenario
@@ -42,6 +43,8 @@ from engine.simulate import MonteCarlo, SimulationResult, simulate
 
 MAX_ROUNDS = 6
 """Most rounds of solve -> read the queues -> correct the model."""
+REP_REPLICATIONS = 100
+"""Quarters simulated for what one more rep is worth (with and without it)."""
 CHOICE_REPLICATIONS = 50
 """Replications of the short pilot that chooses between the candidate plans."""
 
@@ -184,7 +187,9 @@ def optimize(scenario: Scenario, options: OptimizeOptions | None = None) -> Opti
     if pilots is not None:
         seen = measure(d0, queues, plan, pilots[1], backup_premium(m, sol))
         corr, pilot = seen.correction, seen.pilot
-    return _result(d0, corr, chosen, opts, pilot, notes)
+    rep_mc = replace(pilots[1], replications=min(pilots[1].replications or 0,
+                                                 REP_REPLICATIONS)) if pilots else None
+    return _result(d0, corr, chosen, opts, pilot, notes, rep_mc)
 
 
 def result_of(m: PlanModel, sol: Solution, options: OptimizeOptions) -> OptimizationResult:
@@ -199,7 +204,8 @@ def result_of(m: PlanModel, sol: Solution, options: OptimizeOptions) -> Optimiza
 
 
 def _result(d0: ModelInputs, corr: Correction, chosen: Candidate, options: OptimizeOptions,
-            pilot: SimulationResult | None, notes: list[str]) -> OptimizationResult:
+            pilot: SimulationResult | None, notes: list[str],
+            rep_mc: MonteCarlo | None = None) -> OptimizationResult:
     """Extract and explain a solved model; the forecast is the final plan's under its own
     correction."""
     m, sol, plan = chosen.solved
@@ -209,7 +215,12 @@ def _result(d0: ModelInputs, corr: Correction, chosen: Candidate, options: Optim
         plan = targets_from_forecast(s, plan, pilot)
     outcome = expected_outcome(d, plan)
     bound = binding(m, sol)
-    reps = rep_values(d0, corr, plan) if options.congestion else _no_reps()
+    if not options.congestion:
+        reps = _no_reps()
+    elif rep_mc is not None:
+        reps = simulated_rep_values(d0, corr, plan, rep_mc)
+    else:
+        reps = rep_values(d0, corr, plan)
     return OptimizationResult(
         status=sol.status,
         objective=sol.objective,

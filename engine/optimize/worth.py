@@ -27,11 +27,14 @@ from engine.optimize.outcome import expected_outcome
 from engine.optimize.shadow import goal_words
 from engine.optimize.solve import solve
 from engine.plan import Plan
+from engine.scenario.schema import Scenario
 from engine.scenario.schema.common import ROLES
+from engine.simulate import MonteCarlo, simulate
 
 REP_STATEMENTS = 6
 """How many (region, role) pairs get a re-solved rep value: the busiest pools first."""
-REP_COLUMNS = ["region", "role", "value", "cost", "utilisation", "meaning"]
+REP_COLUMNS = ["region", "role", "value", "interval", "cost", "utilisation", "meaning"]
+"""``interval``: half-width of the value's 95% interval (NaN when it is not simulated)."""
 IDLE_SHARE = 0.995
 """A budget spent below this share of the spendable money is reported as idle."""
 
@@ -80,8 +83,8 @@ def rep_values(d: ModelInputs, corr: Correction, plan: Plan) -> pd.DataFrame:
         corr1 = corr.with_congestion(congestion(d1, plan1))
         value = forecast_under(d1, corr1, plan1).net_contribution - now
         cost = float(d.rep_cost[ROLES.index(role)])
-        rows.append((region, role, value, cost, util, _rep_sentence(s.currency, region, role,
-                                                                      value, cost, util)))
+        rows.append((region, role, value, np.nan, cost, util,
+                     _rep_sentence(s.currency, region, role, value, cost, util)))
     return pd.DataFrame(rows, columns=REP_COLUMNS)
 
 
@@ -153,3 +156,28 @@ def budget_steps(m: PlanModel, objective: float, options: OptimizeOptions) -> st
     return (f"the last {BUDGET_STEP:.0%} of the budget brought {cur}{last:,.2f} of {goal} per "
             f"{cur} spent; the next {BUDGET_STEP:.0%} would bring {cur}{after:,.2f} per {cur} "
             "(re-solved, spend included)")
+
+
+def _net(s: Scenario, plan: Plan, mc: MonteCarlo) -> np.ndarray:
+    kpis = simulate(s, plan, mc).kpis
+    rows = kpis[kpis.metric == "net_contribution"].sort_values("replication")
+    return rows.value.to_numpy(dtype=float)
+
+
+def simulated_rep_values(d: ModelInputs, corr: Correction, plan: Plan,
+                         mc: MonteCarlo) -> pd.DataFrame:
+    """``rep_values`` measured by simulation: the plan with one more tenured rep against the
+    plan as it is, on the same random numbers (``mc``), for the busiest pools; the sentence
+    gives the 95% interval."""
+    s = d.scenario
+    before = _net(s, plan, mc)
+    rows = []
+    for region, role, util in busiest(corr, d):
+        gain = _net(s, with_one_more(d, plan, region, role)[1], mc) - before
+        value = float(gain.mean())
+        half = 1.96 * float(gain.std(ddof=1)) / np.sqrt(gain.size) if gain.size > 1 else np.nan
+        cost = float(d.rep_cost[ROLES.index(role)])
+        sentence = (_rep_sentence(s.currency, region, role, value, cost, util)
+                    + f" (± {s.currency}{half:,.0f}, simulated over {gain.size} quarters)")
+        rows.append((region, role, value, half, cost, util, sentence))
+    return pd.DataFrame(rows, columns=REP_COLUMNS)
