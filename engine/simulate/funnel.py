@@ -102,6 +102,24 @@ class Carried:
     """A rep has the lead (no queue, no more rep hours)."""
     elapsed: np.ndarray
     """Days in service (``started``) or waiting (days)."""
+    length: np.ndarray | None = None
+    """Known duration of the current stage (days) and ``u`` the known conversion uniform, per
+    lead; given when the leads come from an earlier run of the same replication (a review
+    where management acted), drawn otherwise."""
+    u: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class StageTrail:
+    """Per lead of one stage in a run: lead index, entry, pick-up (``inf``: never), duration,
+    leaving day (``inf``: still there at the end) and conversion uniform."""
+
+    idx: np.ndarray
+    enter: np.ndarray
+    start: np.ndarray
+    length: np.ndarray
+    leave: np.ndarray
+    u: np.ndarray
 
 
 def open_leads(inp: SimInputs, state: QuarterState, streams: Streams) -> Carried:
@@ -160,15 +178,25 @@ def _carry_in(inp: SimInputs, streams: Streams, k: int, in_service: np.ndarray,
     return busy
 
 
-def run_funnel(inp: SimInputs, streams: Streams, state: QuarterState) -> FunnelOutcome:
+def _known(n: int, stage_of: np.ndarray, idx: np.ndarray, k: int) -> np.ndarray:
+    """Positions (in ``idx``) of the carried leads whose carried stage is ``k``."""
+    mine = np.flatnonzero(idx < n)
+    return mine[stage_of[idx[mine]] == k]
+
+
+def run_funnel(inp: SimInputs, streams: Streams, state: QuarterState,
+               carried: Carried | None = None,
+               trail: list[StageTrail] | None = None) -> FunnelOutcome:
     """Move this replication's leads through every stage (see the module docstring).
 
-    Carried leads (``state.leads``) join their stage at ``start_day`` less the days they have
-    waited or been served; those a rep already has skip the queue (``_carry_in``)."""
+    Carried leads (``state.leads``, or ``carried`` when given) join their stage at ``start_day``
+    less the days they have waited or been served; those a rep already has skip the queue
+    (``_carry_in``). ``trail``, when given, receives each stage's per-lead ``StageTrail``."""
     K, R, C, W = len(inp.stages), len(inp.regions), len(inp.channels), inp.weeks
     end, t0 = inp.days, state.start_day
     fresh = draw_arrivals(inp, streams, t0)
-    carried = open_leads(inp, state, streams)
+    if carried is None:
+        carried = open_leads(inp, state, streams)
     n = carried.stage.size
     leads = _concat(carried.leads, fresh)
     stage_of = np.concatenate([carried.stage, np.zeros(fresh.arrival.size, dtype=np.int64)])
@@ -188,7 +216,13 @@ def run_funnel(inp: SimInputs, streams: Streams, state: QuarterState) -> FunnelO
         enter = np.concatenate([enter, joined[extra]])
         dist = inp.durations[k]
         length = draw(streams["durations"], dist, idx.size)
-        busy = _carry_in(inp, streams, k, in_service, served, idx, length)
+        known = None
+        if carried.length is None or carried.u is None:
+            busy = _carry_in(inp, streams, k, in_service, served, idx, length)
+        else:
+            busy = np.flatnonzero(in_service[idx] == k)
+            known = _known(n, stage_of, idx, k)
+            length[known] = carried.length[idx[known]]
         pool, work, key, queued = prepare(
             idx, leads.region, leads.channel, enter, length, inp.pools.of_stage[k],
             inp.pools.hours_per_day, inp.stage_hours[k], dist.expected, end,
@@ -199,10 +233,14 @@ def run_funnel(inp: SimInputs, streams: Streams, state: QuarterState) -> FunnelO
         start = _queue(inp, np.argsort(key)[:queued], pool, enter, work, t0)
         start[busy] = enter[busy]
         u = streams["conversions"].random(idx.size)
+        if known is not None and carried.u is not None:
+            u[known] = carried.u[idx[known]]
         moved, leave = tally_stage(
             idx, table, enter, start, length, u, inp.conversion[..., k], pool, work,
             inp.pools.hours_per_day, inp.patience, end, state.start_week, weekly[k],
             entered[k], cold[k], open_at_end[k], open_weeks[k],
         )
+        if trail is not None:
+            trail.append(StageTrail(idx, enter, start, length, leave, u))
         idx, enter = idx[moved], leave[moved]
     return FunnelOutcome(leads, idx, enter, weekly, entered, cold, open_at_end, open_weeks)

@@ -15,6 +15,7 @@ carries ramping hires, field overheads (visits, key accounts) and sub-agents' ho
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,6 +24,9 @@ from engine.plan import Plan
 from engine.scenario.schema import Scenario
 from engine.scenario.schema.common import ROLES, Distribution
 from engine.scenario.schema.operations import RoleSpec
+
+if TYPE_CHECKING:
+    from engine.simulate.levers import Levers
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,8 @@ class SimInputs:
     """Coefficient of variation of each source's lead-rate factor across replications."""
     conversion_cv: float = 0.0
     """Coefficient of variation of each stage's conversion factor across replications."""
+    levers: Levers | None = None
+    """Management's rules and what they can move (``None``: the quarter runs unmanaged)."""
 
     @property
     def days(self) -> float:
@@ -274,6 +280,8 @@ def _rep_cost(s: Scenario, plan: Plan) -> float:
 
 def build_inputs(s: Scenario, plan: Plan) -> SimInputs:
     """Read ``s`` and ``plan`` into the arrays a replication runs on (nothing is mutated)."""
+    from engine.simulate.levers import build_levers
+
     channels = (*[c.id for c in s.channels], ec.ORGANIC)
     seg = ec.lead_segments(s)
     rate = _lead_rate(s, plan)
@@ -322,4 +330,5 @@ def build_inputs(s: Scenario, plan: Plan) -> SimInputs:
         rep_cost=_rep_cost(s, plan),
         lead_rate_cv=s.simulation.lead_rate_cv,
         conversion_cv=s.simulation.conversion_cv,
+        levers=build_levers(s, plan),
     )

@@ -15,6 +15,7 @@ from engine.scenario.schema.commercial import (
     TargetRule,
 )
 from engine.scenario.schema.common import Distribution, SpendBounds
+from engine.scenario.schema.management import Condition, Management, Rule
 from engine.scenario.schema.market import Channel, Product, Region, ResponseCurve, Segment
 from engine.scenario.schema.operations import (
     Disruption,
@@ -33,6 +34,7 @@ __all__ = [
     "Budget",
     "Channel",
     "Collections",
+    "Condition",
     "CompetitorShock",
     "CreditTier",
     "Disruption",
@@ -40,11 +42,13 @@ __all__ = [
     "Funnel",
     "Horizon",
     "Inventory",
+    "Management",
     "Policy",
     "Pricing",
     "Product",
     "Promotion",
     "Ramp",
+    "Rule",
     "Region",
     "ResponseCurve",
     "RoleSpec",
