@@ -20,12 +20,11 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import simpy
 
 from engine.simulate.inputs import SimInputs
 from engine.simulate.levers import Book, Levers
-from engine.simulate.review import Firing, act, holds, observe
+from engine.simulate.review import Firing, decide, holds, observe
 from engine.simulate.state import QuarterState
 from engine.simulate.streams import Streams
 from engine.simulate.world import World, start_world
@@ -54,11 +53,11 @@ Process = Callable[[Quarter], Generator[Any, Any, None]]
 
 def calendar(q: Quarter) -> Generator[Any, Any, None]:
     """Week by week: the week count and the competitor shock under way."""
-    shocks = q.levers.shock_weeks if q.levers is not None else np.zeros(0, dtype=np.int64)
+    shocks = frozenset(q.levers.shock_weeks.tolist()) if q.levers is not None else frozenset()
     while q.week < q.world.inp.weeks:
         yield q.env.timeout(DAYS_PER_WEEK * (q.week + 1) - q.env.now)
         q.week += 1
-        q.shock_running = bool(np.isin(q.week - 1, shocks))
+        q.shock_running = q.week - 1 in shocks
 
 
 def reviews(q: Quarter) -> Generator[Any, Any, None]:
@@ -71,17 +70,16 @@ def reviews(q: Quarter) -> Generator[Any, Any, None]:
     for week in (w for w in lv.review_weeks if w > since):
         yield q.env.timeout(DAYS_PER_WEEK * week - q.env.now)
         yield q.env.timeout(0)  # after the calendar's tick of the same day
-        seen = observe(q.world, lv, week, since)
+        seen = observe(q.world, lv, week, since, lv.metrics - {"competitor_shock"})
         seen["competitor_shock"] = float(q.shock_running)
-        for rule in lv.rules:
-            if rule.weeks and week not in rule.weeks:
-                continue
-            if rule.once and q.fired.get(rule.id):
-                continue
-            if all(holds(c, seen, q.world, week) for c in rule.when):
-                done = act(q.world, lv, book, rule, week)
-                q.firings += done
-                q.fired[rule.id] = q.fired.get(rule.id, 0) + bool(done)
+        due = [rule for rule in lv.rules
+               if (not rule.weeks or week in rule.weeks)
+               and not (rule.once and q.fired.get(rule.id))
+               and all(holds(c, seen, q.world, week) for c in rule.when)]
+        decision = decide(q.world, lv, book, due, week)
+        q.firings += decision.firings
+        for f in decision.firings:
+            q.fired[f.rule] = q.fired.get(f.rule, 0) + 1
         since = week
 
 

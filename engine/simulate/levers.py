@@ -56,6 +56,11 @@ class Levers:
     """(R x roles x W) funnel hours per week by region and role."""
 
     @property
+    def metrics(self) -> frozenset[str]:
+        """The metrics the rules read."""
+        return frozenset(c.metric for rule in self.rules for c in rule.when)
+
+    @property
     def shock_weeks(self) -> np.ndarray:
         """Weeks (from 0) in which some competitor shock runs."""
         return np.flatnonzero((self.shock != 1.0).any(axis=1))

@@ -9,7 +9,7 @@ array it reads is sliced to the completed weeks or filtered to events before the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -24,6 +24,7 @@ from engine.scenario.schema.management import (
     StopPromotion,
 )
 from engine.simulate.columns import PRODUCT_WEEKLY
+from engine.simulate.inputs import SimInputs
 from engine.simulate.levers import (
     Book,
     Levers,
@@ -89,23 +90,42 @@ def _first_stage(world: World, since: float, t: float) -> tuple[float, float]:
     return wait, float(cold / arrived) if arrived > 0 else 0.0
 
 
-def observe(world: World, lv: Levers, week: int, since: int) -> dict[str, float]:
-    """Every metric a rule can use, at the end of ``week``; ``since`` is the previous review's
-    week (the quarter's start for the first)."""
-    t = 7.0 * week
-    inp = world.inp
-    target = float(np.nansum(inp.targets[:, :week]))
-    revenue = _revenue_to_date(world, t)
-    gap = revenue / target - 1.0 if target > 0 else np.nan
-    wait, cold = _first_stage(world, 7.0 * since, t)
-    below = (_week_end_stock(world, week) < inp.stock.safety - 1e-9) & inp.stock.stocked
-    paid = (world.invoices.paid < t) & (world.invoices.paid >= world.state.start_day)
-    cash = float(world.invoices.amount[paid].sum()) + sum(world.state.cash_collected.values())
-    return {
-        "week": float(week), "attainment_gap": gap, "below_safety": float(below.sum()),
-        "queue_wait_days": wait, "cold_share": cold,
-        "competitor_shock": float(week - 1 in lv.shock_weeks), "cash": cash,
-    }
+def _attainment_gap(world: World, week: int) -> float:
+    target = float(np.nansum(world.inp.targets[:, :week]))
+    return _revenue_to_date(world, 7.0 * week) / target - 1.0 if target > 0 else np.nan
+
+
+def _below_safety(world: World, week: int) -> float:
+    st = world.inp.stock
+    return float(((_week_end_stock(world, week) < st.safety - 1e-9) & st.stocked).sum())
+
+
+def _cash(world: World, week: int) -> float:
+    inv, t = world.invoices, 7.0 * week
+    paid = (inv.paid < t) & (inv.paid >= world.state.start_day)
+    return float(inv.amount[paid].sum()) + sum(world.state.cash_collected.values())
+
+
+def observe(world: World, lv: Levers, week: int, since: int,
+            metrics: frozenset[str] | None = None) -> dict[str, float]:
+    """The metrics a rule can use (only ``metrics`` when given; ``stock_cover_days`` is read
+    per condition), at the end of ``week``; ``since`` is the previous review's week (the
+    quarter's start for the first)."""
+    want = metrics if metrics is not None else frozenset(
+        ("attainment_gap", "below_safety", "queue_wait_days", "cold_share", "cash",
+         "competitor_shock"))
+    seen = {"week": float(week)}
+    if "attainment_gap" in want:
+        seen["attainment_gap"] = _attainment_gap(world, week)
+    if "below_safety" in want:
+        seen["below_safety"] = _below_safety(world, week)
+    if want & {"queue_wait_days", "cold_share"}:
+        seen["queue_wait_days"], seen["cold_share"] = _first_stage(world, 7.0 * since, 7.0 * week)
+    if "cash" in want:
+        seen["cash"] = _cash(world, week)
+    if "competitor_shock" in want:
+        seen["competitor_shock"] = float(week - 1 in lv.shock_weeks)
+    return seen
 
 
 def holds(cond: Condition, seen: dict[str, float], world: World, week: int) -> bool:
@@ -117,39 +137,57 @@ def holds(cond: Condition, seen: dict[str, float], world: World, week: int) -> b
     return (cond.below is None or value < cond.below) and (cond.above is None or value > cond.above)
 
 
-def act(world: World, lv: Levers, book: Book, rule: Rule, week: int) -> list[Firing]:
-    """Take ``rule``'s action at the end of ``week`` and run the rest of the quarter again;
-    returns what was done (nothing when the action has nothing to move)."""
-    a, inp = rule.then, world.inp
-    unit, cost = "money", 0.0
-    if isinstance(a, ReleaseReserve):
-        if book.reserve_left <= 1e-9:
-            return []
-        inp, target, amount = release(lv, book, inp, week, a)
-    elif isinstance(a, MoveMoney):
-        inp, target, amount = move(lv, book, inp, week, a)
-    elif isinstance(a, StartPromotion | StopPromotion):
-        inp, target, amount = promote(lv, book, inp, week, a)
-        unit = "discount"
-    elif isinstance(a, Overtime):
-        inp, target, amount, cost = overtime(lv, inp, week, a)
-        unit = "hours"
-    else:
-        assert isinstance(a, Expedite)
-        picks = expedite_units(lv, inp, _week_end_stock(world, week), a)
-        if not picks:
-            return []
-        for j, units in picks.items():
-            days, qty = world.forced.get(j, (np.zeros(0), np.zeros(0)))
-            world.forced[j] = (np.append(days, 7.0 * week), np.append(qty, units))
-        return _expedited(world, lv, rule, week, picks, inp)
-    rerun_from(world, week, inp)
-    return [Firing(rule.id, week, a.do, target, float(amount), unit, cost)]
+@dataclass
+class Decision:
+    """The actions taken at one review: the inputs for the rest of the quarter and whether the
+    funnel must run again (expediting changes only stock and supply)."""
+
+    inp: SimInputs
+    funnel: bool = False
+    firings: list[Firing] = field(default_factory=list)
 
 
-def _expedited(world: World, lv: Levers, rule: Rule, week: int, picks: dict[int, float],
-               inp: object) -> list[Firing]:
-    rerun_from(world, week, world.inp)
+def _expedite(world: World, lv: Levers, rule: Rule, week: int, a: Expedite) -> list[Firing]:
+    picks = expedite_units(lv, world.inp, _week_end_stock(world, week), a)
     premium = world.inp.stock.backup_premium
+    for j, units in picks.items():
+        days, qty = world.forced.get(j, (np.zeros(0), np.zeros(0)))
+        world.forced[j] = (np.append(days, 7.0 * week), np.append(qty, units))
     return [Firing(rule.id, week, "expedite", world.inp.products[j], units, "units",
                    units * float(premium[j])) for j, units in picks.items()]
+
+
+def act(world: World, lv: Levers, book: Book, rule: Rule, week: int, d: Decision) -> bool:
+    """Add ``rule``'s action at the end of ``week`` to ``d``; false when it had nothing to move
+    (no reserve left, no product to expedite)."""
+    a = rule.then
+    unit, cost = "money", 0.0
+    if isinstance(a, Expedite):
+        done = _expedite(world, lv, rule, week, a)
+        d.firings += done
+        return bool(done)
+    if isinstance(a, ReleaseReserve):
+        if book.reserve_left <= 1e-9:
+            return False
+        d.inp, target, amount = release(lv, book, d.inp, week, a)
+    elif isinstance(a, MoveMoney):
+        d.inp, target, amount = move(lv, book, d.inp, week, a)
+    elif isinstance(a, StartPromotion | StopPromotion):
+        d.inp, target, amount = promote(lv, book, d.inp, week, a)
+        unit = "discount"
+    else:
+        d.inp, target, amount, cost = overtime(lv, d.inp, week, a)
+        unit = "hours"
+    d.funnel = True
+    d.firings.append(Firing(rule.id, week, a.do, target, float(amount), unit, cost))
+    return True
+
+
+def decide(world: World, lv: Levers, book: Book, rules: list[Rule], week: int) -> Decision:
+    """Take the actions of ``rules`` (those that hold) and run the rest of the quarter again
+    once, if any acted."""
+    d = Decision(world.inp)
+    acted = [rule.id for rule in rules if act(world, lv, book, rule, week, d)]
+    if acted:
+        rerun_from(world, week, d.inp, d.funnel)
+    return d

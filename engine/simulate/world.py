@@ -24,11 +24,12 @@ mid-quarter start's convention): a firing frees at most the rest of one lead's w
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from engine.simulate.cash import Invoices, invoice
+from engine.simulate.distributions import draw
 from engine.simulate.funnel import Carried, FunnelOutcome, Leads, StageTrail, run_funnel
 from engine.simulate.inputs import SimInputs
 from engine.simulate.orders import Orders, RepeatOutcome, carried_orders, merge, repeat_orders
@@ -141,26 +142,51 @@ def _extend(leads: LeadTimes, more: LeadTimes) -> LeadTimes:
             for (a1, a2), (b1, b2) in zip(leads, more, strict=True)]
 
 
-def rerun_from(world: World, week: int, inp: SimInputs) -> None:
-    """Keep the quarter up to the end of ``week`` and run the rest under ``inp`` (see the
-    module docstring); ``world.forced`` holds the expedited orders to place."""
+def _rerun_funnel(world: World, week: int, inp: SimInputs, streams: Streams) -> None:
+    """The funnel from the end of ``week`` on under ``inp``, and the orders it wins."""
     t = 7.0 * week
-    streams = _fresh(world)
-    carried = in_flight(world, t)
     trail: list[StageTrail] = []
-    after = run_funnel(inp, streams, replace(QuarterState(), start_week=week), carried, trail)
+    after = run_funnel(inp, streams, QuarterState(start_week=week), in_flight(world, t), trail)
     won_after = won_orders(inp, after, streams["products"])
     early = world.won.day < t
-    won = merge(Orders(**{k: v[early] for k, v in vars(world.won).items()}), won_after)
-    orders = merge(won, world.repeat, carried_orders(inp, world.state))
-    leads = _extend(world.leads, draw_lead_times(inp, orders, streams["supply"], world.state))
-    ships = ship_with(inp, orders, leads, world.state, world.forced)
-    later = invoices_of(inp, orders, ships, streams["payments"], world.state)
+    world.won = merge(Orders(**{k: v[early] for k, v in vars(world.won).items()}), won_after)
+    world.orders = merge(world.won, world.repeat, carried_orders(inp, world.state))
+    world.funnel = _compose(world.funnel, after, week, t)
+    world.trail = trail
+
+
+def _backup_leads(inp: SimInputs, forced: dict[int, tuple[np.ndarray, np.ndarray]],
+                  rng: np.random.Generator) -> LeadTimes:
+    """Backup-supplier lead times for the expedited orders (none for the primary: expediting
+    never makes a product order more from it)."""
+    none = np.zeros(0)
+    out: LeadTimes = [(none, none)] * len(inp.products)
+    for j, (days, _) in forced.items():
+        dist = inp.stock.backup[j]
+        if dist is not None:
+            out[j] = (none, draw(rng, dist, days.size))
+    return out
+
+
+def rerun_from(world: World, week: int, inp: SimInputs, funnel: bool = True) -> None:
+    """Keep the quarter up to the end of ``week`` and run the rest under ``inp`` (see the
+    module docstring); ``world.forced`` holds the expedited orders to place. ``funnel=False``
+    when nothing the funnel reads has changed (only stock and supply are run again)."""
+    t = 7.0 * week
+    streams = _fresh(world)
+    if funnel:
+        _rerun_funnel(world, week, inp, streams)
+    orders = world.orders
+    if funnel:
+        more = draw_lead_times(inp, orders, streams["supply"], world.state)
+    else:
+        more = _backup_leads(inp, world.forced, streams["supply"])
+    world.leads = _extend(world.leads, more)
+    world.ships = ship_with(inp, orders, world.leads, world.state, world.forced)
+    later = invoices_of(inp, orders, world.ships, streams["payments"], world.state)
     kept = world.invoices.select(world.invoices.issued < t)
     new = later.select(later.issued >= t)
     world.invoices = Invoices(*(np.concatenate([a, b]) for a, b in
                                 zip(vars(kept).values(), vars(new).values(), strict=True)))
-    world.funnel = _compose(world.funnel, after, week, t)
-    world.trail, world.won, world.orders = trail, won, orders
-    world.leads, world.ships, world.inp = leads, ships, inp
+    world.inp = inp
     world.reruns += 1
