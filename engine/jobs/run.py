@@ -48,8 +48,10 @@ class RunResult:
 
 def forecast_plan(s: Scenario, plan: Plan, mc: MonteCarlo) -> Plan:
     """``plan`` with targets set by the policy's rule on a pilot forecast run on its own
-    stream (see ``engine.jobs.targets``); the pilot reports no progress."""
-    pilot = simulate(s, plan, replace(mc, seed=pilot_seed(mc.seed_for(s)), progress=None))
+    stream (see ``engine.jobs.targets``); the pilot reports no progress and runs without
+    management rules (the targets are the plan's own, which the rules then react to)."""
+    plain = s.model_copy(update={"management": None})
+    pilot = simulate(plain, plan, replace(mc, seed=pilot_seed(mc.seed_for(s)), progress=None))
     return targets_from_forecast(s, plan, pilot)
 
 
