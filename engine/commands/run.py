@@ -155,7 +155,8 @@ def run_tables(run: RunResult) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def management_lines(sim: SimulationResult, name: str | None = None, currency: str = "") -> list[str]:
+def management_lines(sim: SimulationResult, name: str | None = None,
+                     currency: str = "") -> list[str]:
     """How often each rule fired (empty when the run had no rules or none fired)."""
     if sim.inputs.levers is None:
         return []

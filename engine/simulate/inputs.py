@@ -15,7 +15,6 @@ carries ramping hires, field overheads (visits, key accounts) and sub-agents' ho
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,9 +23,7 @@ from engine.plan import Plan
 from engine.scenario.schema import Scenario
 from engine.scenario.schema.common import ROLES, Distribution
 from engine.scenario.schema.operations import RoleSpec
-
-if TYPE_CHECKING:
-    from engine.simulate.levers import Levers
+from engine.simulate.management import Levers, build_levers
 
 
 @dataclass(frozen=True)
@@ -280,8 +277,6 @@ def _rep_cost(s: Scenario, plan: Plan) -> float:
 
 def build_inputs(s: Scenario, plan: Plan) -> SimInputs:
     """Read ``s`` and ``plan`` into the arrays a replication runs on (nothing is mutated)."""
-    from engine.simulate.levers import build_levers
-
     channels = (*[c.id for c in s.channels], ec.ORGANIC)
     seg = ec.lead_segments(s)
     rate = _lead_rate(s, plan)
@@ -330,5 +325,6 @@ def build_inputs(s: Scenario, plan: Plan) -> SimInputs:
         rep_cost=_rep_cost(s, plan),
         lead_rate_cv=s.simulation.lead_rate_cv,
         conversion_cv=s.simulation.conversion_cv,
-        levers=build_levers(s, plan),
+        levers=build_levers(s, plan, lambda region, role: _capacity(s, plan, region, role)),
     )
+

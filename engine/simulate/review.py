@@ -17,7 +17,6 @@ from engine.scenario.schema.management import (
     Condition,
     Expedite,
     MoveMoney,
-    Overtime,
     ReleaseReserve,
     Rule,
     StartPromotion,

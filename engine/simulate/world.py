@@ -32,8 +32,14 @@ from engine.simulate.cash import Invoices, invoice
 from engine.simulate.distributions import draw
 from engine.simulate.funnel import Carried, FunnelOutcome, Leads, StageTrail, run_funnel
 from engine.simulate.inputs import SimInputs
-from engine.simulate.orders import Orders, RepeatOutcome, carried_orders, merge, repeat_orders
-from engine.simulate.orders import won_orders
+from engine.simulate.orders import (
+    Orders,
+    RepeatOutcome,
+    carried_orders,
+    merge,
+    repeat_orders,
+    won_orders,
+)
 from engine.simulate.state import QuarterState
 from engine.simulate.streams import Streams
 from engine.simulate.supply import LeadTimes, Shipments, draw_lead_times, ship_with

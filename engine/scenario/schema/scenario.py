@@ -5,8 +5,8 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from engine.scenario.schema.commercial import Collections, Policy, Pricing
-from engine.scenario.schema.management import Management
 from engine.scenario.schema.common import Count, Money, NonNegative, Share, Strict
+from engine.scenario.schema.management import Management
 from engine.scenario.schema.market import Channel, Product, Region, Segment
 from engine.scenario.schema.operations import Funnel, Inventory, Salesforce
 
