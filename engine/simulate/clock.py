@@ -88,11 +88,12 @@ PROCESSES: list[Process] = [calendar, reviews]
 calendar's tick of that week)."""
 
 
-def run_quarter(inp: SimInputs, streams: Streams, state: QuarterState
+def run_quarter(inp: SimInputs, streams: Streams, state: QuarterState, keep_trail: bool = False
                 ) -> tuple[World, list[Firing]]:
-    """One replication: the kernels run the quarter ahead, the clock runs its processes."""
+    """One replication: the kernels run the quarter ahead, the clock runs its processes
+    (``keep_trail``: keep every lead's stage record even without rules, for inspection)."""
     levers = inp.levers
-    world = start_world(inp, streams, state, keep_trail=levers is not None)
+    world = start_world(inp, streams, state, keep_trail=keep_trail or levers is not None)
     book = Book.open(levers, inp.lead_rate) if levers is not None else None
     env = simpy.Environment(initial_time=state.start_day)
     q = Quarter(env, world, levers, book, state.start_week)
