@@ -78,7 +78,8 @@ def test_releasing_the_reserve_at_week_5_equals_spending_it_from_week_5() -> Non
     plain = build_scenario(TWO_CHANNELS, "reserve")
     plan = even_plan(plain)
     n = 300
-    ruled, unruled = _records(build_inputs(managed, plan), n), _records(build_inputs(plain, plan), n)
+    ruled = _records(build_inputs(managed, plan), n)
+    unruled = _records(build_inputs(plain, plan), n)
     assert all(f.target == "b" and f.amount == 20_000.0 for r in ruled for f in r.firings)
     assert all(len(r.firings) == 1 for r in ruled)
     for a, b in zip(ruled, unruled, strict=True):
