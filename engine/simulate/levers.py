@@ -77,9 +77,10 @@ def repriced(lv: Levers, book: Book, inp: SimInputs, week: int,
     return replace(inp, lead_rate=rate, unit_revenue=revenue)
 
 
-def best_channel(lv: Levers, book: Book, week: int, money: np.ndarray) -> int:
-    """The channel where ``money`` (by region) adds the most expected gross profit from
-    ``week`` on."""
+def best_channel(lv: Levers, book: Book, week: int, money: np.ndarray,
+                 exclude: int | None = None) -> int:
+    """The channel (other than ``exclude``) where ``money`` (by region) adds the most expected
+    gross profit from ``week`` on."""
     s = lv.scenario
     W = s.horizon.weeks
     scale = W / (W - week)
@@ -90,6 +91,8 @@ def best_channel(lv: Levers, book: Book, week: int, money: np.ndarray) -> int:
                 - ch.response.leads_per_week(x, r.potential, W)
                 for r, x, m in zip(s.regions, now, money, strict=True)]
         gains.append(float(np.asarray(more) @ lv.profit_per_lead[:, c]))
+    if exclude is not None:
+        gains[exclude] = -np.inf
     return int(np.argmax(gains))
 
 
@@ -129,7 +132,7 @@ def move(lv: Levers, book: Book, inp: SimInputs, week: int,
     mask = _regions(lv, a.region) > 0 if a.region is not None else np.ones(len(lv.spend), bool)
     moved = np.where(mask, a.share * book.spend[week, :, src], 0.0)
     book.spend[week:, :, src] -= moved
-    dst = best_channel(lv, book, week, moved * (W - week) / W) if a.to_channel == "best" \
+    dst = best_channel(lv, book, week, moved * (W - week) / W, src) if a.to_channel == "best" \
         else _channel(lv, a.to_channel)
     book.spend[week:, :, dst] += moved
     out = repriced(lv, book, inp, week, sorted({src, dst}))
