@@ -169,7 +169,8 @@ def engines_markdown(e: dict[str, Any], goal_rules_s: float) -> str:
         f"| SimPy quarter, `--rules none` | {e['new_none_ms']:.1f} | {e['ratio_none']:.2f}x |",
         f"| SimPy quarter, base's rules | {e['new_rules_ms']:.1f} | {e['ratio_rules']:.2f}x |",
         "",
-        f"Base, even plan with forecast targets, {e['replications']} replications per round, "
+        f"Base, the optimiser's plan with forecast targets, {e['replications']} replications "
+        "per round, "
         f"medians of {e['rounds']} rounds alternating the engines (ratios: medians of the "
         f"per-round ratios). {GOAL:,} replications of base with its rules on 2 workers: "
         f"{goal_rules_s:.1f} s.",

@@ -4,8 +4,8 @@
 folder) and starts two timing processes, one on each engine's code; it then asks them in turn
 for serial runs of ``base.yaml`` (old engine; new engine with ``--rules none``; new engine with
 base's rules), so that both see the same background load, and reports medians of the
-per-round ratios. The plan is ``even_plan`` with targets set from a forecast (the rules read
-attainment against them).
+per-round ratios. The plan is the optimiser's with targets set from a forecast, as ``run``
+simulates it (the rules read attainment against the targets).
 
 The timing process is this module run as a script: ``python benchmarks/engines.py ROOT``; it
 reads ``VARIANT N SEED`` lines and answers with seconds.
@@ -39,15 +39,16 @@ def _unpack_old(into: Path) -> Path:
 
 
 def _plan_file(into: Path) -> Path:
-    """``even_plan`` of base with forecast targets, pickled for both engines."""
+    """The optimiser's plan of base with its forecast targets (what ``run`` simulates),
+    pickled for both engines."""
     from engine import load_scenario
     from engine.jobs.run import forecast_plan
-    from engine.plan import even_plan
+    from engine.optimize import optimize
     from engine.simulate import MonteCarlo
 
     s = load_scenario(BASE)
     plain = s.model_copy(update={"management": None})
-    plan = forecast_plan(plain, even_plan(s), MonteCarlo(replications=200, seed=5))
+    plan = forecast_plan(plain, optimize(s).plan, MonteCarlo(replications=200, seed=5))
     path = into / "plan.pkl"
     path.write_bytes(pickle.dumps(plan))
     return path

@@ -36,9 +36,10 @@ from engine.simulate.levers import (
 from engine.simulate.world import World, rerun_from
 
 FIRING_COLUMNS = ("rule", "week", "action", "target", "amount", "unit", "cost")
-"""A firing: rule id, review week, action, what it acted on, how much (in ``unit``) and its
-direct cost (money: overtime pay; released reserve and expediting premiums show in spend and
-backup cost)."""
+"""A firing: rule id, review week, action, what it acted on, how much (in ``unit``: money
+released or moved, units expedited, the discount, overtime hours) and its direct cost (money:
+overtime pay, or the backup supplier's premium on the expedited units, which the
+``backup_cost`` KPI also counts; released reserve shows in the spend)."""
 
 
 @dataclass(frozen=True)
