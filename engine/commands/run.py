@@ -166,11 +166,15 @@ def management_lines(sim: SimulationResult, name: str | None = None,
         return [head + "no rule fired"]
     lines = [head + "how often each rule fired"]
     for r in table.itertuples(index=False):
-        amount = {"money": f"{currency}{r.amount:,.0f}", "discount": f"{r.amount:.0%} off"}.get(
-            str(r.unit), f"{r.amount:,.0f} {r.unit}")
-        lines.append(f"  {r.rule}: {r.action} in {r.fired_share:.0%} of quarters "
+        if r.unit == "discount":
+            moved = f"{r.amount / r.per_replication:.0%} off when it fired"
+        else:
+            amount = f"{currency}{r.amount:,.0f}" if r.unit == "money" else \
+                f"{r.amount:,.0f} {r.unit}"
+            moved = f"{amount} per quarter on average"
+        lines.append(f"  {r.rule}: {r.action} in {r.fired_share:.1%} of quarters "
                      f"(first at week {r.first_week:.1f} on average), {r.per_replication:.2f} "
-                     f"times per quarter, {amount} per quarter on average")
+                     f"times per quarter, {moved}")
     return lines
 
 
