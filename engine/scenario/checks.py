@@ -185,10 +185,11 @@ def management(s: Scenario) -> Iterator[Problem]:
         for j, cond in enumerate(rule.when):
             if cond.product is not None and cond.product not in stocked:
                 yield Problem(f"{path}.when[{j}].product", "is not a stocked product", cond.product)
+        every = s.management.review_every
         for j, w in enumerate(rule.weeks):
-            if w >= s.horizon.weeks:
-                yield Problem(f"{path}.weeks[{j}]", "reviews happen before the last week "
-                              f"(1..{s.horizon.weeks - 1})", w)
+            if w >= s.horizon.weeks or w % every:
+                yield Problem(f"{path}.weeks[{j}]", f"is not a review week (every {every} "
+                              f"weeks, before week {s.horizon.weeks})", w)
 
 
 CHECKS: tuple[Check, ...] = (unique_ids, references, shares, weeks, stock_policy, budget,

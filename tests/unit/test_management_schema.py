@@ -45,6 +45,8 @@ def test_rules_must_name_what_exists(base_doc: dict[str, Any],
          "then": {"do": "release_reserve", "channel": "tv"}},
         {"id": "x", "weeks": [13], "when": [{"metric": "week", "above": 1}],
          "then": {"do": "expedite", "product": "heritage_tea"}},
+        {"id": "z", "weeks": [3], "when": [{"metric": "week", "above": 1}],
+         "then": {"do": "expedite"}},
         {"id": "y", "when": [{"metric": "stock_cover_days", "below": 3, "product": "ghost"}],
          "then": {"do": "overtime", "role": "field", "hours_per_week": 2, "cost_per_hour": 50,
                   "region": "mars"}},
@@ -53,6 +55,7 @@ def test_rules_must_name_what_exists(base_doc: dict[str, Any],
     assert "channel" in found["management.rules[0].then.channel"]
     assert found["management.rules[1].id"] == "duplicate id"
     assert "backup supplier" in found["management.rules[1].then.product"]
-    assert "1..12" in found["management.rules[1].weeks[0]"]
-    assert "management.rules[2].then.region" in found
-    assert "management.rules[2].when[0].product" in found
+    assert "not a review week" in found["management.rules[1].weeks[0]"]
+    assert "every 2 weeks" in found["management.rules[2].weeks[0]"]  # 3 is not a review
+    assert "management.rules[3].then.region" in found
+    assert "management.rules[3].when[0].product" in found
