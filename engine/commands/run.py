@@ -167,7 +167,8 @@ def management_lines(sim: SimulationResult, name: str | None = None,
     lines = [head + "how often each rule fired"]
     for r in table.itertuples(index=False):
         if r.unit == "discount":
-            moved = f"{r.amount / r.per_replication:.0%} off when it fired"
+            per_firing = table.amount[table.rule == r.rule].iloc[0] / r.per_replication
+            moved = f"{per_firing:.0%} off when it fired"
         else:
             amount = f"{currency}{r.amount:,.0f}" if r.unit == "money" else \
                 f"{r.amount:,.0f} {r.unit}"

@@ -155,15 +155,48 @@ def _concat(a: Leads, b: Leads) -> Leads:
     return Leads(*(np.concatenate([x, y]) for x, y in pairs))
 
 
+NO_BUSY = np.full((0, 0), np.nan)
+
+
 def _queue(inp: SimInputs, order: np.ndarray, pool: np.ndarray, enter: np.ndarray,
-           work: np.ndarray, t0: float) -> np.ndarray:
+           work: np.ndarray, t0: float, cum: np.ndarray, free0: np.ndarray = NO_BUSY
+           ) -> np.ndarray:
     """Pick-up days: the queued leads ``order`` (sorted by pool, then entry) through their
-    pools, reps free from day ``t0``; the others at once (not before ``t0``)."""
+    pools, reps free from day ``t0`` (or as ``free0`` says); the others at once (not before
+    ``t0``)."""
     start = np.maximum(enter, t0)
     pools = inp.pools
+    if free0.shape[0] == 0:
+        free0 = np.full((pools.servers.size, 0), np.nan)
     serve_ordered(order, pool, enter, work, inp.patience, pools.servers, pools.speed,
-                  clock_table(pools.speed), start, t0)
+                  cum, start, t0, free0)
     return start
+
+
+def _busy_reps(inp: SimInputs, k: int, leads: Leads, idx: np.ndarray, busy: np.ndarray,
+               started: np.ndarray, length: np.ndarray, t0: float, cum: np.ndarray
+               ) -> np.ndarray:
+    """(pools x reps) work clock at which each rep of stage ``k`` finishes the carried lead it
+    has at ``t0`` (NaN: free): a lead started at ``s`` holds its rep until ``clock(s) +
+    work``."""
+    pools = inp.pools
+    free0 = np.full((pools.servers.size, int(pools.servers.max(initial=0))), np.nan)
+    if not busy.size or not free0.size:
+        return free0
+    lead = idx[busy]
+    p = pools.of_stage[k, leads.region[lead], leads.channel[lead]]
+    ok = p >= 0
+    p, s, size = p[ok], started[lead][ok], length[busy][ok]
+    expected = inp.durations[k].expected
+    work = inp.stage_hours[k] * (size / expected if expected > 0 else 1.0) / pools.hours_per_day[p]
+    week = np.minimum((s // 7).astype(np.int64), inp.weeks - 1)
+    until = cum[p, week] + pools.speed[p, week] * (s - 7.0 * week) + work
+    w0 = min(int(t0 // 7), inp.weeks - 1)
+    now = cum[p, w0] + pools.speed[p, w0] * (t0 - 7.0 * w0)
+    for q in np.unique(p):
+        mine = np.sort(until[(p == q) & (until > now)])[::-1][: pools.servers[q]]
+        free0[q, : mine.size] = mine
+    return free0
 
 
 def _carry_in(inp: SimInputs, streams: Streams, k: int, in_service: np.ndarray,
@@ -204,6 +237,8 @@ def run_funnel(inp: SimInputs, streams: Streams, state: QuarterState,
     in_service = np.concatenate([np.where(carried.started, carried.stage, -1),
                                  np.full(fresh.arrival.size, -1)])
     served = np.concatenate([carried.elapsed, np.zeros(fresh.arrival.size)])
+    started_at = t0 - served
+    cum = clock_table(inp.pools.speed)
     weekly = np.zeros((K, W, len(FUNNEL_WEEKLY)))
     entered, cold, open_weeks = (np.zeros((K, R, C, W)) for _ in range(3))
     open_at_end = np.zeros((K, R, C))
@@ -230,7 +265,9 @@ def run_funnel(inp: SimInputs, streams: Streams, state: QuarterState,
         if busy.size:
             pool[busy], work[busy], key[busy] = -1, 0.0, np.inf
             queued = int(np.isfinite(key).sum())
-        start = _queue(inp, np.argsort(key)[:queued], pool, enter, work, t0)
+        free0 = NO_BUSY if known is None else _busy_reps(
+            inp, k, leads, idx, busy, started_at, length, t0, cum)
+        start = _queue(inp, np.argsort(key)[:queued], pool, enter, work, t0, cum, free0)
         start[busy] = enter[busy]
         u = streams["conversions"].random(idx.size)
         if known is not None and carried.u is not None:

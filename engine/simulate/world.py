@@ -17,8 +17,9 @@ management acts at a review (day ``t``), ``rerun_from`` keeps everything that ha
 Stage statistics that the funnel tallies by the week a lead *entered* (wait, pick-ups,
 conversions, rep hours) keep, for the weeks before ``t``, the path the leads in flight had
 before the action; tallies by week of event (arrivals, cold leads, leads open at a week's end,
-wins, sales, cash) are exact. Reps busy with a lead at ``t`` are free again in the rerun (the
-mid-quarter start's convention): a firing frees at most the rest of one lead's work per rep.
+wins, sales, cash) are exact. A rep busy with a lead at ``t`` stays busy with it until its
+work is done (``funnel._busy_reps``), so a review that changes nothing leaves the quarter as
+it was (a test checks it).
 """
 
 from __future__ import annotations
