@@ -454,23 +454,32 @@ def run_command(scenario: str, replications: int | None, seed: int | None,
 @montecarlo_options
 @click.option("--plan-from", metavar="SCENARIO",
               help="Hold this scenario's plan fixed and simulate it under every scenario.")
+@click.option("--rules", "rules", multiple=True, metavar="none|FILE",
+              help="Compare one scenario's plan with its management rules against the same plan "
+                   "without them (none) or with another rule set (a YAML file with a "
+                   "management: section); repeatable.")
 @out_options()
 @format_option
 def compare_command(scenarios: tuple[str, ...], replications: int | None, seed: int | None,
                     workers: int | None, scheduler: str | None, plan_from: str | None,
-                    out: str | None, overwrite: bool, fmt: str) -> None:
+                    rules: tuple[str, ...], out: str | None, overwrite: bool, fmt: str) -> None:
     """Run scenarios side by side on common random numbers, with paired differences."""
-    from engine.commands.run import compare_report_data, comparison_text
+    from engine.commands.run import compare_report_data, comparison_text, rule_variants
     from engine.jobs.run import compare_scenarios
     from engine.report.runfolder import result_document
 
-    if len(scenarios) < 2:
+    if rules and (len(scenarios) != 1 or plan_from is not None):
+        raise UsageError("compare --rules: give exactly one scenario (and no --plan-from)")
+    if not rules and len(scenarios) < 2:
         raise UsageError("compare: give at least two scenarios")
     loaded = [engine.load_scenario(p) for p in scenarios]
     inputs = inputs_of(scenarios)
     folder = run_folder(out, overwrite, loaded[0].name, inputs) if out else None
     index = None
-    if plan_from is not None:
+    if rules:
+        loaded = [*rule_variants(scenarios[0], rules), *loaded]
+        index = len(loaded) - 1
+    elif plan_from is not None:
         names = [s.name for s in loaded]
         if plan_from not in names and plan_from not in scenarios:
             raise UsageError(f"--plan-from: {plan_from!r} is not one of the scenarios compared")

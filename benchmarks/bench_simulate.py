@@ -15,7 +15,12 @@ Other processes on a 2-core machine skew the 2-worker numbers most, so the run a
 the speedup the machine gives right then to a pure CPU loop in 2 processes against 1 (the
 ceiling for ours), and records the load average.
 
-Usage: ``python -m benchmarks.bench_simulate [--runs 3] [--quick]``.
+It also times the engine before the SimPy quarter against the current one in the same run
+(``benchmarks.engines``: the old commit's engine unpacked with ``git archive``): serial
+milliseconds per replication of base with no rules and with base's rule set, and the goal with
+the rules.
+
+Usage: ``python -m benchmarks.bench_simulate [--runs 3] [--quick] [--engines-only]``.
 Results go to ``benchmarks/results/simulate.{json,md}``; the table is printed.
 """
 
@@ -28,6 +33,8 @@ import statistics
 import time
 from pathlib import Path
 from typing import Any
+
+from benchmarks.engines import OLD_COMMIT
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -140,13 +147,34 @@ def region_scaling(runs: int, steps: tuple[int, ...]) -> list[dict[str, Any]]:
     return rows
 
 
-def goal(runs: int) -> float:
-    """Median seconds of 1,000 replications of base.yaml on 2 workers."""
+def goal(runs: int, rules: bool = False) -> float:
+    """Median seconds of 1,000 replications of base.yaml on 2 workers (without its management
+    rules unless ``rules``)."""
     from engine import load_scenario
     from engine.plan import even_plan
 
     s = load_scenario(SCENARIOS["base"])
-    return timed(s, even_plan(s), GOAL, 2, runs)
+    plan = even_plan(s)
+    if not rules:
+        s = s.model_copy(update={"management": None})
+    return timed(s, plan, GOAL, 2, runs)
+
+
+def engines_markdown(e: dict[str, Any], goal_rules_s: float) -> str:
+    """The old engine against the new, as a table."""
+    return "\n".join([
+        "| engine | ms per replication (serial) | vs before |",
+        "|---|---|---|",
+        f"| before the SimPy quarter ({OLD_COMMIT[:7]}) | {e['old_ms']:.1f} | 1.00x |",
+        f"| SimPy quarter, `--rules none` | {e['new_none_ms']:.1f} | {e['ratio_none']:.2f}x |",
+        f"| SimPy quarter, base's rules | {e['new_rules_ms']:.1f} | {e['ratio_rules']:.2f}x |",
+        "",
+        f"Base, the optimiser's plan with forecast targets, {e['replications']} replications "
+        "per round, "
+        f"medians of {e['rounds']} rounds alternating the engines (ratios: medians of the "
+        f"per-round ratios). {GOAL:,} replications of base with its rules on 2 workers: "
+        f"{goal_rules_s:.1f} s.",
+    ]) + "\n"
 
 
 def markdown(rows: list[dict[str, Any]], scaling: list[dict[str, Any]], goal_s: float,
@@ -183,7 +211,21 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="Fewer replications, small sizes.")
+    parser.add_argument("--engines-only", action="store_true",
+                        help="Only the old engine against the new (and the goal with rules).")
     args = parser.parse_args(argv)
+    from benchmarks.engines import compare_engines
+
+    engines = compare_engines(rounds=max(3, args.runs), n=50 if args.quick else 100)
+    goal_rules = goal(1 if args.quick else args.runs, rules=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    engines_table = engines_markdown(engines, goal_rules)
+    (RESULTS / "engines.json").write_text(json.dumps({**engines, "goal_rules_s": goal_rules},
+                                                     indent=2), encoding="utf-8")
+    (RESULTS / "engines.md").write_text(engines_table, encoding="utf-8")
+    print(engines_table)
+    if args.engines_only:
+        return
     load_before = os.getloadavg()[0]
     ceiling = machine_speedup(args.runs)
     names = ["base", "small"] if args.quick else list(SCENARIOS)

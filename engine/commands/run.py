@@ -7,16 +7,20 @@ layer's ``ReportData`` (which ``engine.report`` writes as JSON, CSV, Excel and H
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 import engine
+from engine.errors import UsageError
 from engine.jobs.run import Comparison, RunResult
 from engine.output import render_table, to_jsonable
 from engine.report.data import Headline, ReportData
+from engine.scenario.schema import Scenario
 from engine.simulate import SimulationResult
 
 KPI_HEADLINES: tuple[tuple[str, str, str], ...] = (
@@ -146,7 +150,33 @@ def run_tables(run: RunResult) -> dict[str, pd.DataFrame]:
     if run.optimization is not None:
         tables["shadow_prices"] = run.optimization.shadow_prices
         tables["expected_outcome"] = run.optimization.outcome
+    if not sim.firings.empty:
+        tables["management"] = sim.management()
     return tables
+
+
+def management_lines(sim: SimulationResult, name: str | None = None,
+                     currency: str = "") -> list[str]:
+    """How often each rule fired (empty when the run had no rules or none fired)."""
+    if sim.inputs.levers is None:
+        return []
+    table = sim.management()
+    head = f"Management{f' ({name})' if name else ''}: "
+    if table.empty:
+        return [head + "no rule fired"]
+    lines = [head + "how often each rule fired"]
+    for r in table.itertuples(index=False):
+        if r.unit == "discount":
+            per_firing = table.amount[table.rule == r.rule].iloc[0] / r.per_replication
+            moved = f"{per_firing:.0%} off when it fired"
+        else:
+            amount = f"{currency}{r.amount:,.0f}" if r.unit == "money" else \
+                f"{r.amount:,.0f} {r.unit}"
+            moved = f"{amount} per quarter on average"
+        lines.append(f"  {r.rule}: {r.action} in {r.fired_share:.1%} of quarters "
+                     f"(first at week {r.first_week:.1f} on average), {r.per_replication:.2f} "
+                     f"times per quarter, {moved}")
+    return lines
 
 
 def run_report_data(run: RunResult, now: datetime | None = None) -> ReportData:
@@ -207,6 +237,7 @@ def headline_text(run: RunResult) -> str:
         lines.append("What the constraints cost:")
         lines += [f"  {m}" for m in _top_prices(run.optimization.shadow_prices)]
     lines += _alert_lines(sim.alerts)
+    lines += management_lines(sim, currency=cur)
     return "\n".join(lines) + "\n"
 
 
@@ -229,6 +260,31 @@ def _alert_lines(alerts: pd.DataFrame) -> list[str]:
     return lines
 
 
+def rule_variants(path: str, specs: Sequence[str]) -> list[Scenario]:
+    """The scenario at ``path`` under other rule sets, for ``compare --rules``: ``none`` drops
+    its ``management:`` section; a YAML file holding a ``management:`` section replaces it.
+
+    Raises ``UsageError`` for a file without exactly that section, ``ScenarioError`` when the
+    rules do not fit the scenario."""
+    from engine.scenario.loading import build_scenario, read_document
+    from engine.scenario.yaml_io import read_yaml
+
+    own = engine.load_scenario(path)
+    out = []
+    for spec in specs:
+        if spec == "none":
+            out.append(own.model_copy(update={"management": None,
+                                              "name": f"{own.name} (no rules)"}))
+            continue
+        rules = read_yaml(Path(spec))
+        if not isinstance(rules, dict) or set(rules) != {"management"}:
+            raise UsageError(f"--rules {spec}: the file must hold one `management:` section")
+        doc = {**read_document(path), "management": rules["management"]}
+        doc["name"] = f"{own.name} (rules of {Path(spec).stem})"
+        out.append(build_scenario(doc, f"{path} with {spec}"))
+    return out
+
+
 def compare_report_data(c: Comparison, now: datetime | None = None) -> ReportData:
     """A comparison as the report layer's input (kind ``compare``)."""
     base = c.runs[0]
@@ -242,6 +298,10 @@ def compare_report_data(c: Comparison, now: datetime | None = None) -> ReportDat
         "revenue_fan": _fan(base),
         "spend": base.plan.spend,
     }
+    fired = [r.simulation.management().assign(scenario=name)
+             for name, r in zip(c.names, c.runs, strict=True) if not r.simulation.firings.empty]
+    if fired:
+        tables["management"] = pd.concat(fired, ignore_index=True)
     return ReportData(
         title=title,
         scenario=", ".join(c.names),
@@ -281,7 +341,10 @@ def comparison_text(c: Comparison) -> str:
     if c.plan_from:
         head += f"; the plan of {c.plan_from} is held fixed"
     title = "P50 by scenario (hit_target: probability), paired difference against the first"
-    return head + "\n\n" + render_table(pd.DataFrame(rows), title)
+    managed = [line for name, r in zip(c.names, c.runs, strict=True)
+               for line in management_lines(r.simulation, name, r.scenario.currency)]
+    tail = "\n" + "\n".join(managed) + "\n" if managed else ""
+    return head + "\n\n" + render_table(pd.DataFrame(rows), title) + tail
 
 
 def _fmt(metric: str, value: float, signed: bool = False) -> str:

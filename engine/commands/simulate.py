@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from engine.commands.run import funnel_with_bottleneck
+from engine.commands.run import funnel_with_bottleneck, management_lines
 from engine.output import render_table
 from engine.plan import Plan, even_plan, read_plan
 from engine.report.data import Headline, ReportData
@@ -70,7 +70,9 @@ def render_text(result: SimulationResult) -> str:
         render_table(funnel, "Funnel (mean per quarter)"),
         _alerts_text(result.alerts),
     ]
-    return "\n".join(lines) + "\n".join(parts)
+    managed = management_lines(result)
+    tail = "\n".join(managed) + "\n" if managed else ""
+    return "\n".join(lines) + "\n".join(parts) + tail
 
 
 def _alerts_text(alerts: pd.DataFrame) -> str:
@@ -106,6 +108,9 @@ def report_data(result: SimulationResult, currency: str) -> ReportData:
         "weekly_mean": weekly_means(result), "weekly_replication0": replication_weekly(result),
         "funnel": funnel_with_bottleneck(result), "alerts": result.alerts,
     }
+    if not result.firings.empty:
+        tables["management"] = result.management()
+        tables["firings"] = result.firings
     meta = {"seed": result.seed, "replications": result.replications,
             "plan": result.plan_source, "notes": "; ".join(result.notes)}
     return ReportData(title=f"Simulation — {result.scenario}", scenario=result.scenario,

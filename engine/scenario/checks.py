@@ -154,7 +154,46 @@ def budget(s: Scenario) -> Iterator[Problem]:
         )
 
 
-CHECKS: tuple[Check, ...] = (unique_ids, references, shares, weeks, stock_policy, budget)
+def _rule_refs(s: Scenario, path: str, action: object) -> Iterator[Problem]:
+    """Ids an action names exist; what it expedites has a backup supplier."""
+    channels = {c.id for c in s.channels}
+    regions = {r.id for r in s.regions}
+    for name in ("channel", "from_channel", "to_channel"):
+        value = getattr(action, name, None)
+        if value is not None and value != "best":
+            yield from _missing(f"{path}.{name}", value, channels, "channel")
+    region = getattr(action, "region", None)
+    if region is not None:
+        yield from _missing(f"{path}.region", region, regions, "region")
+    product = getattr(action, "product", None)
+    if product is not None and getattr(action, "do", "") == "expedite":
+        backed = {i.product for i in s.inventory.stock if i.backup is not None}
+        if product not in backed:
+            yield Problem(f"{path}.product", "has no stock item with a backup supplier", product)
+
+
+def management(s: Scenario) -> Iterator[Problem]:
+    """Rules name what exists, at weeks inside the quarter, with unique ids."""
+    if s.management is None:
+        return
+    yield from _duplicates((f"management.rules[{i}].id", r.id)
+                           for i, r in enumerate(s.management.rules))
+    stocked = {i.product for i in s.inventory.stock}
+    for i, rule in enumerate(s.management.rules):
+        path = f"management.rules[{i}]"
+        yield from _rule_refs(s, f"{path}.then", rule.then)
+        for j, cond in enumerate(rule.when):
+            if cond.product is not None and cond.product not in stocked:
+                yield Problem(f"{path}.when[{j}].product", "is not a stocked product", cond.product)
+        every = s.management.review_every
+        for j, w in enumerate(rule.weeks):
+            if w >= s.horizon.weeks or w % every:
+                yield Problem(f"{path}.weeks[{j}]", f"is not a review week (every {every} "
+                              f"weeks, before week {s.horizon.weeks})", w)
+
+
+CHECKS: tuple[Check, ...] = (unique_ids, references, shares, weeks, stock_policy, budget,
+                             management)
 
 
 def check_scenario(s: Scenario) -> list[Problem]:

@@ -33,7 +33,8 @@ def _type_name(annotation: Any) -> str:
     if origin is Literal:
         return " \\| ".join(f"`{a}`" for a in args)
     if origin in (typing.Union, types.UnionType):
-        return " or ".join(_type_name(a) for a in args if a is not type(None)) + " (optional)"
+        names = " or ".join(_type_name(a) for a in args if a is not type(None))
+        return names + (" (optional)" if type(None) in args else "")
     if origin is typing.Annotated:
         return _type_name(args[0])
     if origin is list:

@@ -1,4 +1,5 @@
-"""The quarter simulated: a Monte Carlo of the funnel, reps, stock, pricing and collections.
+"""The quarter simulated: a Monte Carlo of the funnel, reps, stock, pricing and collections, on
+a SimPy clock whose reviews apply the scenario's management rules (``engine.simulate.clock``).
 
 ``simulate(scenario, plan, MonteCarlo(...))`` (``engine.simulate.monte_carlo``) runs
 replications of the quarter under a plan and returns a ``SimulationResult``;

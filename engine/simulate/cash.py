@@ -43,24 +43,40 @@ def _payment_days(
     return due, due + np.where(late, delay, 0.0)
 
 
-def collect(
-    inp: SimInputs,
-    region: np.ndarray,
-    day: np.ndarray,
-    amount: np.ndarray,
-    rng: np.random.Generator,
-    state: QuarterState,
-) -> Collections:
-    """Collections of invoices (``region``, issue ``day``, ``amount``) plus ``state``'s
-    receivables."""
-    R, W = len(inp.regions), inp.weeks
+@dataclass(frozen=True)
+class Invoices:
+    """One entry per invoice: region, issue day, amount (money), due day and payment day."""
+
+    region: np.ndarray
+    issued: np.ndarray
+    amount: np.ndarray
+    due: np.ndarray
+    paid: np.ndarray
+
+    def select(self, keep: np.ndarray) -> Invoices:
+        """The invoices where ``keep`` is true."""
+        return Invoices(*(v[keep] for v in vars(self).values()))
+
+
+def invoice(inp: SimInputs, region: np.ndarray, day: np.ndarray, amount: np.ndarray,
+            rng: np.random.Generator, state: QuarterState) -> Invoices:
+    """Invoices (``region``, issue ``day``, ``amount``) plus ``state``'s receivables, with
+    their due and payment days drawn by credit tier."""
     old = state.receivables
     region = np.concatenate([[inp.regions.index(x.region) for x in old], region]).astype(np.int64)
     issued = np.concatenate([[x.invoice_day for x in old], day])
     amount = np.concatenate([[x.amount for x in old], amount])
     due, paid = _payment_days(inp, issued, rng)
-    paid = np.maximum(paid, state.start_day)
-    issued = np.maximum(issued, state.start_day)
+    return Invoices(region, issued, amount, due, paid)
+
+
+def collections(inp: SimInputs, inv: Invoices, state: QuarterState) -> Collections:
+    """Cash and receivables by region and week of ``inv`` (payments from ``state``'s first
+    day)."""
+    R, W = len(inp.regions), inp.weeks
+    region, amount, due = inv.region, inv.amount, inv.due
+    paid = np.maximum(inv.paid, state.start_day)
+    issued = np.maximum(inv.issued, state.start_day)
     ends = 7.0 * np.arange(1, W + 1)
     cash = np.zeros((R, W))
     in_quarter = paid < inp.days
@@ -73,3 +89,16 @@ def collect(
     overdue = float(amount[(due < inp.days) & (paid >= inp.days)].sum())
     receivables[:, : state.start_week] = 0.0
     return Collections(cash, receivables, overdue)
+
+
+def collect(
+    inp: SimInputs,
+    region: np.ndarray,
+    day: np.ndarray,
+    amount: np.ndarray,
+    rng: np.random.Generator,
+    state: QuarterState,
+) -> Collections:
+    """Collections of invoices (``region``, issue ``day``, ``amount``) plus ``state``'s
+    receivables."""
+    return collections(inp, invoice(inp, region, day, amount, rng, state), state)

@@ -102,6 +102,24 @@ class Carried:
     """A rep has the lead (no queue, no more rep hours)."""
     elapsed: np.ndarray
     """Days in service (``started``) or waiting (days)."""
+    length: np.ndarray | None = None
+    """Known duration of the current stage (days) and ``u`` the known conversion uniform, per
+    lead; given when the leads come from an earlier run of the same replication (a review
+    where management acted), drawn otherwise."""
+    u: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class StageTrail:
+    """Per lead of one stage in a run: lead index, entry, pick-up (``inf``: never), duration,
+    leaving day (``inf``: still there at the end) and conversion uniform."""
+
+    idx: np.ndarray
+    enter: np.ndarray
+    start: np.ndarray
+    length: np.ndarray
+    leave: np.ndarray
+    u: np.ndarray
 
 
 def open_leads(inp: SimInputs, state: QuarterState, streams: Streams) -> Carried:
@@ -137,15 +155,48 @@ def _concat(a: Leads, b: Leads) -> Leads:
     return Leads(*(np.concatenate([x, y]) for x, y in pairs))
 
 
+NO_BUSY = np.full((0, 0), np.nan)
+
+
 def _queue(inp: SimInputs, order: np.ndarray, pool: np.ndarray, enter: np.ndarray,
-           work: np.ndarray, t0: float) -> np.ndarray:
+           work: np.ndarray, t0: float, cum: np.ndarray, free0: np.ndarray = NO_BUSY
+           ) -> np.ndarray:
     """Pick-up days: the queued leads ``order`` (sorted by pool, then entry) through their
-    pools, reps free from day ``t0``; the others at once (not before ``t0``)."""
+    pools, reps free from day ``t0`` (or as ``free0`` says); the others at once (not before
+    ``t0``)."""
     start = np.maximum(enter, t0)
     pools = inp.pools
+    if free0.shape[0] == 0:
+        free0 = np.full((pools.servers.size, 0), np.nan)
     serve_ordered(order, pool, enter, work, inp.patience, pools.servers, pools.speed,
-                  clock_table(pools.speed), start, t0)
+                  cum, start, t0, free0)
     return start
+
+
+def _busy_reps(inp: SimInputs, k: int, leads: Leads, idx: np.ndarray, busy: np.ndarray,
+               started: np.ndarray, length: np.ndarray, t0: float, cum: np.ndarray
+               ) -> np.ndarray:
+    """(pools x reps) work clock at which each rep of stage ``k`` finishes the carried lead it
+    has at ``t0`` (NaN: free): a lead started at ``s`` holds its rep until ``clock(s) +
+    work``."""
+    pools = inp.pools
+    free0 = np.full((pools.servers.size, int(pools.servers.max(initial=0))), np.nan)
+    if not busy.size or not free0.size:
+        return free0
+    lead = idx[busy]
+    p = pools.of_stage[k, leads.region[lead], leads.channel[lead]]
+    ok = p >= 0
+    p, s, size = p[ok], started[lead][ok], length[busy][ok]
+    expected = inp.durations[k].expected
+    work = inp.stage_hours[k] * (size / expected if expected > 0 else 1.0) / pools.hours_per_day[p]
+    week = np.minimum((s // 7).astype(np.int64), inp.weeks - 1)
+    until = cum[p, week] + pools.speed[p, week] * (s - 7.0 * week) + work
+    w0 = min(int(t0 // 7), inp.weeks - 1)
+    now = cum[p, w0] + pools.speed[p, w0] * (t0 - 7.0 * w0)
+    for q in np.unique(p):
+        mine = np.sort(until[(p == q) & (until > now)])[::-1][: pools.servers[q]]
+        free0[q, : mine.size] = mine
+    return free0
 
 
 def _carry_in(inp: SimInputs, streams: Streams, k: int, in_service: np.ndarray,
@@ -160,15 +211,25 @@ def _carry_in(inp: SimInputs, streams: Streams, k: int, in_service: np.ndarray,
     return busy
 
 
-def run_funnel(inp: SimInputs, streams: Streams, state: QuarterState) -> FunnelOutcome:
+def _known(n: int, stage_of: np.ndarray, idx: np.ndarray, k: int) -> np.ndarray:
+    """Positions (in ``idx``) of the carried leads whose carried stage is ``k``."""
+    mine = np.flatnonzero(idx < n)
+    return mine[stage_of[idx[mine]] == k]
+
+
+def run_funnel(inp: SimInputs, streams: Streams, state: QuarterState,
+               carried: Carried | None = None,
+               trail: list[StageTrail] | None = None) -> FunnelOutcome:
     """Move this replication's leads through every stage (see the module docstring).
 
-    Carried leads (``state.leads``) join their stage at ``start_day`` less the days they have
-    waited or been served; those a rep already has skip the queue (``_carry_in``)."""
+    Carried leads (``state.leads``, or ``carried`` when given) join their stage at ``start_day``
+    less the days they have waited or been served; those a rep already has skip the queue
+    (``_carry_in``). ``trail``, when given, receives each stage's per-lead ``StageTrail``."""
     K, R, C, W = len(inp.stages), len(inp.regions), len(inp.channels), inp.weeks
     end, t0 = inp.days, state.start_day
     fresh = draw_arrivals(inp, streams, t0)
-    carried = open_leads(inp, state, streams)
+    if carried is None:
+        carried = open_leads(inp, state, streams)
     n = carried.stage.size
     leads = _concat(carried.leads, fresh)
     stage_of = np.concatenate([carried.stage, np.zeros(fresh.arrival.size, dtype=np.int64)])
@@ -176,6 +237,8 @@ def run_funnel(inp: SimInputs, streams: Streams, state: QuarterState) -> FunnelO
     in_service = np.concatenate([np.where(carried.started, carried.stage, -1),
                                  np.full(fresh.arrival.size, -1)])
     served = np.concatenate([carried.elapsed, np.zeros(fresh.arrival.size)])
+    started_at = t0 - served
+    cum = clock_table(inp.pools.speed)
     weekly = np.zeros((K, W, len(FUNNEL_WEEKLY)))
     entered, cold, open_weeks = (np.zeros((K, R, C, W)) for _ in range(3))
     open_at_end = np.zeros((K, R, C))
@@ -188,7 +251,13 @@ def run_funnel(inp: SimInputs, streams: Streams, state: QuarterState) -> FunnelO
         enter = np.concatenate([enter, joined[extra]])
         dist = inp.durations[k]
         length = draw(streams["durations"], dist, idx.size)
-        busy = _carry_in(inp, streams, k, in_service, served, idx, length)
+        known = None
+        if carried.length is None or carried.u is None:
+            busy = _carry_in(inp, streams, k, in_service, served, idx, length)
+        else:
+            busy = np.flatnonzero(in_service[idx] == k)
+            known = _known(n, stage_of, idx, k)
+            length[known] = carried.length[idx[known]]
         pool, work, key, queued = prepare(
             idx, leads.region, leads.channel, enter, length, inp.pools.of_stage[k],
             inp.pools.hours_per_day, inp.stage_hours[k], dist.expected, end,
@@ -196,13 +265,19 @@ def run_funnel(inp: SimInputs, streams: Streams, state: QuarterState) -> FunnelO
         if busy.size:
             pool[busy], work[busy], key[busy] = -1, 0.0, np.inf
             queued = int(np.isfinite(key).sum())
-        start = _queue(inp, np.argsort(key)[:queued], pool, enter, work, t0)
+        free0 = NO_BUSY if known is None else _busy_reps(
+            inp, k, leads, idx, busy, started_at, length, t0, cum)
+        start = _queue(inp, np.argsort(key)[:queued], pool, enter, work, t0, cum, free0)
         start[busy] = enter[busy]
         u = streams["conversions"].random(idx.size)
+        if known is not None and carried.u is not None:
+            u[known] = carried.u[idx[known]]
         moved, leave = tally_stage(
             idx, table, enter, start, length, u, inp.conversion[..., k], pool, work,
             inp.pools.hours_per_day, inp.patience, end, state.start_week, weekly[k],
             entered[k], cold[k], open_at_end[k], open_weeks[k],
         )
+        if trail is not None:
+            trail.append(StageTrail(idx, enter, start, length, leave, u))
         idx, enter = idx[moved], leave[moved]
     return FunnelOutcome(leads, idx, enter, weekly, entered, cold, open_at_end, open_weeks)

@@ -23,6 +23,7 @@ from engine.plan import Plan
 from engine.scenario.schema import Scenario
 from engine.scenario.schema.common import ROLES, Distribution
 from engine.scenario.schema.operations import RoleSpec
+from engine.simulate.management import Levers, build_levers
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,8 @@ class SimInputs:
     """Coefficient of variation of each source's lead-rate factor across replications."""
     conversion_cv: float = 0.0
     """Coefficient of variation of each stage's conversion factor across replications."""
+    levers: Levers | None = None
+    """Management's rules and what they can move (``None``: the quarter runs unmanaged)."""
 
     @property
     def days(self) -> float:
@@ -322,4 +325,6 @@ def build_inputs(s: Scenario, plan: Plan) -> SimInputs:
         rep_cost=_rep_cost(s, plan),
         lead_rate_cv=s.simulation.lead_rate_cv,
         conversion_cv=s.simulation.conversion_cv,
+        levers=build_levers(s, plan, lambda region, role: _capacity(s, plan, region, role)),
     )
+

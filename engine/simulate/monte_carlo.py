@@ -15,7 +15,7 @@ from engine.scenario.schema import Scenario
 from engine.simulate.alerts import alerts, funnel_table
 from engine.simulate.inputs import SimInputs, build_inputs
 from engine.simulate.quarter import ReplicationRecord
-from engine.simulate.result import SimulationResult
+from engine.simulate.result import SimulationResult, firing_frame
 from engine.simulate.runner import Progress, run_replications, stack
 from engine.simulate.state import QuarterState
 
@@ -102,6 +102,10 @@ def _notes(inp: SimInputs, plan: Plan, state: QuarterState) -> list[str]:
         notes.append("the plan has no targets: attainment and hit_target are NaN")
     if state.start_week:
         notes.append(f"simulated from week {state.start_week + 1}; earlier weeks are as given")
+    if inp.levers is not None:
+        rules = ", ".join(rule.id for rule in inp.levers.rules)
+        notes.append(f"managed: reviews at the end of weeks "
+                     f"{', '.join(map(str, inp.levers.review_weeks))}; rules {rules}")
     return notes
 
 
@@ -154,4 +158,5 @@ def simulate(
         alerts=alerts(inp, rw, pw, funnel, stack(records, "churned"), state.start_week),
         funnel=funnel,
         notes=_notes(inp, plan, state),
+        firings=firing_frame([(i, f) for i, r in enumerate(records) for f in r.firings]),
     )

@@ -15,16 +15,18 @@ import pandas as pd
 
 from engine.plan import Plan
 from engine.scenario.schema import Scenario
-from engine.simulate.cash import Collections, collect
+from engine.simulate.cash import Collections, collections
+from engine.simulate.clock import run_quarter
 from engine.simulate.columns import FUNNEL_WEEKLY, PRODUCT_SALES, REGION_WEEKLY, product_metrics
 from engine.simulate.detail import Detail, detail
-from engine.simulate.funnel import FunnelOutcome, run_funnel
+from engine.simulate.funnel import FunnelOutcome
 from engine.simulate.inputs import SimInputs, build_inputs
-from engine.simulate.orders import Orders, carried_orders, merge, repeat_orders, won_orders
+from engine.simulate.orders import Orders
+from engine.simulate.review import Firing
 from engine.simulate.state import QuarterState
 from engine.simulate.streams import Streams
-from engine.simulate.supply import Shipments, ship_orders
-from engine.simulate.uncertainty import uncertain_inputs
+from engine.simulate.supply import Shipments
+from engine.simulate.world import World
 
 KPIS = """Quarter KPIs of a replication (money in the scenario's currency):
 revenue, gross_profit (booked plus simulated: revenue less the cost of the units sold, before
@@ -56,6 +58,8 @@ class ReplicationRecord:
     """(K x R x C) leads still in each stage at the quarter's end."""
     detail: Detail | None = None
     """Per-source detail, when asked for (``simulate_quarter(..., detail=True)``)."""
+    firings: tuple[Firing, ...] = ()
+    """What management did at its reviews (``engine.simulate.review.Firing``), in order."""
 
     def weekly_frame(self, inp: SimInputs, replication: int = 0) -> pd.DataFrame:
         """This replication's weekly series in long form (see ``engine.simulate.result``)."""
@@ -81,7 +85,6 @@ def _sales(inp: SimInputs, orders: Orders, ships: Shipments) -> dict[str, np.nda
     for name, values in (("units", ships.units), ("revenue", revenue), ("gross_profit", profit)):
         out[f"r:{name}"] = _by_week(inp, region, R, ships.day, values)
         out[f"p:{name}"] = _by_week(inp, product, P, ships.day, values)
-    out["invoice_region"], out["invoice_amount"] = region, revenue
     return out
 
 
@@ -146,27 +149,29 @@ def _kpis(inp: SimInputs, state: QuarterState, rw: np.ndarray, pw: np.ndarray,
     }
 
 
-def run_replication(inp: SimInputs, streams: Streams, state: QuarterState,
-                    with_detail: bool = False) -> ReplicationRecord:
-    """One replication on prepared inputs (what ``simulate`` runs in its workers); with
-    ``with_detail``, the record carries its ``Detail``."""
-    inp = uncertain_inputs(inp, streams["uncertainty"])
-    funnel = run_funnel(inp, streams, state)
-    repeat, segments = repeat_orders(inp, streams["repeat"], state.start_day)
-    orders = merge(won_orders(inp, funnel, streams["products"]), repeat,
-                   carried_orders(inp, state))
-    ships = ship_orders(inp, orders, streams["supply"], state)
+def assemble(world: World, firings: list[Firing], with_detail: bool = False
+             ) -> ReplicationRecord:
+    """The record of a replication's quarter as ``world`` holds it."""
+    inp, state, funnel = world.inp, world.state, world.funnel
+    orders, ships = world.orders, world.ships
     sales = _sales(inp, orders, ships)
-    invoiced = ships.day < inp.days
-    cash = collect(inp, sales["invoice_region"][invoiced], ships.day[invoiced],
-                   sales["invoice_amount"][invoiced], streams["payments"], state)
+    cash = collections(inp, world.invoices, state)
     rw = _region_weekly(inp, funnel, orders, sales, cash)
     sold = np.stack([sales[f"p:{m}"] for m in PRODUCT_SALES], axis=-1)
     pw = np.concatenate([sold, ships.weekly], axis=-1)
     kpis = _kpis(inp, state, rw, pw, funnel.weekly, ships, cash)
     extra = detail(inp, funnel, orders, ships, state) if with_detail else None
-    return ReplicationRecord(rw, pw, funnel.weekly, kpis, segments.churned, funnel.open_at_end,
-                             extra)
+    return ReplicationRecord(rw, pw, funnel.weekly, kpis, world.segments.churned,
+                             funnel.open_at_end, extra, tuple(firings))
+
+
+def run_replication(inp: SimInputs, streams: Streams, state: QuarterState,
+                    with_detail: bool = False) -> ReplicationRecord:
+    """One replication on prepared inputs (what ``simulate`` runs in its workers): the quarter's
+    clock (``engine.simulate.clock``) with its management; with ``with_detail``, the record
+    carries its ``Detail``."""
+    world, firings = run_quarter(inp, streams, state)
+    return assemble(world, firings, with_detail)
 
 
 def simulate_quarter(

@@ -52,15 +52,17 @@ def _real_time(speed, cum, x, w):
 
 
 @numba.njit(cache=True)
-def serve_ordered(order, pool, arrival, work, patience, servers, speed, cum, start, t0):
+def serve_ordered(order, pool, arrival, work, patience, servers, speed, cum, start, t0, free0):
     """Fill ``start`` (pick-up day; ``inf``: went cold or no rep ever free) for the leads
     ``order`` lists, which must be sorted by pool then arrival; other entries are untouched.
 
     ``pool``, ``arrival``, ``work`` are per lead: pool index, day it joins the queue, work in
     days of a tenured rep; ``patience`` days before a lead goes cold (``inf``: never);
     ``servers``, ``speed``, ``cum``: reps per pool, (pools x W) pace, ``clock_table(speed)``.
-    Reps are free from day ``t0`` on; a lead that joined earlier (carried into a mid-quarter
-    start) keeps its place and its patience but is picked up at ``t0`` at the earliest.
+    Reps are free from day ``t0`` on, except that ``free0[p, q]`` (pools x reps), when not NaN,
+    is the work clock at which rep ``q`` of pool ``p`` finishes the lead it had at ``t0``; a lead
+    that joined earlier (carried into a mid-quarter start) keeps its place and its patience but
+    is picked up at ``t0`` at the earliest.
     """
     n = order.shape[0]
     weeks = speed.shape[1]
@@ -74,6 +76,9 @@ def serve_ordered(order, pool, arrival, work, patience, servers, speed, cum, sta
         c = servers[p]
         sp, cu = speed[p], cum[p]
         free = np.full(max(c, 1), _clock(sp, cu, t0))
+        for q in range(min(c, free0.shape[1])):
+            if not np.isnan(free0[p, q]):
+                free[q] = free0[p, q]
         for m in order[i:j]:
             if c == 0:
                 start[m] = np.inf
@@ -109,5 +114,6 @@ def serve_fifo(
     ``serve_ordered``)."""
     start = np.empty(pool.shape[0])
     order = np.arange(pool.shape[0])
-    serve_ordered(order, pool, arrival, work, patience, servers, speed, cum, start, t0)
+    serve_ordered(order, pool, arrival, work, patience, servers, speed, cum, start, t0,
+                  np.full((servers.shape[0], 0), np.nan))
     return start

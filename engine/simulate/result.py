@@ -11,7 +11,7 @@ week's end.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -20,6 +20,7 @@ import pandas as pd
 
 from engine.simulate.columns import product_metrics, region_metrics
 from engine.simulate.inputs import SimInputs
+from engine.simulate.review import FIRING_COLUMNS, Firing
 
 SUMMARY_COLUMNS = ["metric", "mean", "se", "p10", "p50", "p90"]
 BAND_COLUMNS = ["week", "mean", "p10", "p50", "p90"]
@@ -77,6 +78,29 @@ def summarise(kpis: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
+def firing_frame(rows: list[tuple[int, Firing]]) -> pd.DataFrame:
+    """The firings of replications as ``replication`` + ``FIRING_COLUMNS``."""
+    data = [(i, *astuple(f)) for i, f in rows]
+    frame = pd.DataFrame(data, columns=["replication", *FIRING_COLUMNS])
+    return frame.astype({"replication": int, "week": int, "amount": float, "cost": float})
+
+
+MANAGEMENT_COLUMNS = ["rule", "action", "unit", "fired_share", "per_replication", "first_week",
+                      "amount", "cost"]
+
+
+def management_summary(firings: pd.DataFrame, replications: int) -> pd.DataFrame:
+    """How often and when each rule fired, and what it moved (see
+    ``SimulationResult.management``)."""
+    rows = []
+    for (rule, action, unit), f in firings.groupby(["rule", "action", "unit"], sort=False):
+        first = f.groupby("replication")["week"].min()
+        rows.append([rule, action, unit, first.size / replications, len(f) / replications,
+                     float(first.mean()), f["amount"].sum() / replications,
+                     f["cost"].sum() / replications])
+    return pd.DataFrame(rows, columns=MANAGEMENT_COLUMNS)
+
+
 @dataclass
 class SimulationResult:
     """A Monte Carlo run of a quarter under a plan.
@@ -107,6 +131,16 @@ class SimulationResult:
     alerts: pd.DataFrame = field(repr=False)
     funnel: pd.DataFrame = field(repr=False)
     notes: list[str] = field(default_factory=list)
+    firings: pd.DataFrame = field(default_factory=lambda: firing_frame([]), repr=False)
+    """``replication, rule, week, action, target, amount, unit, cost``: every action management
+    took (``engine.simulate.review.FIRING_COLUMNS``); empty without rules."""
+
+    def management(self) -> pd.DataFrame:
+        """One row per rule that fired: ``rule, action, fired_share`` (share of replications
+        in which it fired), ``per_replication`` (firings per replication), ``first_week``
+        (mean week of its first firing where it fired), ``amount`` (mean per replication, in
+        ``unit``), ``cost`` (mean per replication, money)."""
+        return management_summary(self.firings, self.replications)
 
     @cached_property
     def weekly(self) -> pd.DataFrame:
@@ -169,4 +203,5 @@ class SimulationResult:
             "revenue_bands": self.bands("revenue").to_dict(orient="records"),
             "funnel": self.funnel.to_dict(orient="records"),
             "alerts": self.alerts.to_dict(orient="records"),
+            "management": self.management().to_dict(orient="records"),
         }

@@ -51,13 +51,15 @@ def _next_delivery(pend_t, npend):
 @numba.njit(cache=True)
 def run_product(
     idx, time, units, policy, lead1, lead2, extra1, extra2, pend_t, pend_q, pend_b, t0, t_end,
-    lost_sales, weekly, ships, nship,
+    lost_sales, weekly, ships, nship, forced_t, forced_q,
 ):
     """Simulate one product; returns ``(nship, units from primary, units from backup)``.
 
     ``policy`` holds on hand, safety stock, r, Q, backup qty, primary and backup capacity.
     ``ships`` (rows: order index, day, units) receives shipments from row ``nship`` on.
     ``pend_*`` hold open replenishment orders (day, units, 1 if backup); ``inf`` marks free rows.
+    ``forced_t``, ``forced_q``: backup orders management places (days, sorted; units), on top of
+    the policy's (expediting).
     """
     oh, safety, r, q, bq, cap1, cap2 = policy
     weeks = weekly.shape[0]
@@ -74,11 +76,28 @@ def run_product(
     i = 0
     n = idx.shape[0]
     first = True
+    fi, nf = 0, forced_t.shape[0]
     while True:
         k, td = _next_delivery(pend_t, npend)
         to = time[i] if i < n else np.inf
-        if not first and min(td, to) >= t_end:
+        tf = forced_t[fi] if fi < nf else np.inf
+        if not first and min(td, to, tf) >= t_end:
             break
+        if not first and tf < td and tf < to:
+            _advance(t, tf, oh, back, weekly)
+            t = tf
+            w = min(int(t // DAYS_PER_WEEK), weeks - 1)
+            slot = _free_slot(pend_t)
+            if used2 < cap2 and lead2.shape[0] > n2 and slot >= 0:
+                size = min(forced_q[fi], cap2 - used2)
+                pend_t[slot], pend_q[slot], pend_b[slot] = t + lead2[n2] + extra2[w], size, 1
+                weekly[w, _ORDERED] += size
+                n2 += 1
+                used2 += size
+                on_order += size
+                backup_open = True
+            fi += 1
+            continue
         if not first and td <= to:
             _advance(t, td, oh, back, weekly)
             t = td

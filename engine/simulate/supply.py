@@ -59,10 +59,32 @@ def _max_orders(policy: np.ndarray, demand: float) -> int:
     return int((max(r, 0.0) + demand + policy[4]) / q_min) + 4
 
 
-def ship_orders(
-    inp: SimInputs, orders: Orders, rng: np.random.Generator, state: QuarterState
-) -> Shipments:
-    """Ship ``orders`` from stock (unstocked products ship at once); see ``simulate.stock``."""
+LeadTimes = list[tuple[np.ndarray, np.ndarray]]
+"""Per product: the primary and the backup supplier's lead times (days), in the order the
+product's replenishment orders use them (empty for unstocked products)."""
+NO_FORCED = np.zeros(0)
+
+
+def draw_lead_times(inp: SimInputs, orders: Orders, rng: np.random.Generator,
+                    state: QuarterState) -> LeadTimes:
+    """Lead times for every stocked product, enough for the replenishments ``orders`` can
+    cause (each product on its own sub-stream of ``rng``)."""
+    out: LeadTimes = [(NO_FORCED, NO_FORCED)] * len(inp.products)
+    children = rng.spawn(len(inp.products))
+    for j in np.flatnonzero(inp.stock.stocked):
+        mine = orders.product == j
+        m = _max_orders(_policy(inp, state, int(j)), float(orders.units[mine].sum()))
+        lead1 = draw(children[j], inp.stock.primary[j], m)  # type: ignore[arg-type]
+        dist2 = inp.stock.backup[j]
+        lead2 = draw(children[j], dist2, m) if dist2 is not None else np.zeros(0)
+        out[j] = (lead1, lead2)
+    return out
+
+
+def ship_with(inp: SimInputs, orders: Orders, leads: LeadTimes, state: QuarterState,
+              forced: dict[int, tuple[np.ndarray, np.ndarray]] | None = None) -> Shipments:
+    """Ship ``orders`` from stock with the given lead times; ``forced`` adds, per product,
+    expedited backup orders (days, units)."""
     P, W = len(inp.products), inp.weeks
     weekly = np.zeros((P, W, len(PRODUCT_WEEKLY)))
     backup = np.zeros(P)
@@ -72,22 +94,27 @@ def ship_orders(
     for col in ("demand", "filled"):
         np.add.at(weekly[:, :, PRODUCT_WEEKLY.index(col)], (orders.product[free], week[free]),
                   orders.units[free])
-    children = rng.spawn(P)
     for j in np.flatnonzero(inp.stock.stocked):
         mine = np.flatnonzero(orders.product == j)
         policy = _policy(inp, state, int(j))
-        m = _max_orders(policy, float(orders.units[mine].sum()))
-        lead1 = draw(children[j], inp.stock.primary[j], m)  # type: ignore[arg-type]
-        dist2 = inp.stock.backup[j]
-        lead2 = draw(children[j], dist2, m) if dist2 is not None else np.zeros(0)
-        pend = _open_orders(inp, state, int(j), 2 * m + len(state.open_orders) + 1)
+        lead1, lead2 = leads[j]
+        f_t, f_q = (forced or {}).get(int(j), (NO_FORCED, NO_FORCED))
+        rows = 2 * lead1.size + f_t.size + len(state.open_orders) + 1
+        pend = _open_orders(inp, state, int(j), rows)
         ships = np.zeros((mine.size + pend[0].size, 3))
         n, _, used2 = _run_product(
             mine, orders.day[mine], orders.units[mine], policy, lead1, lead2,
             inp.stock.primary_extra[j], inp.stock.backup_extra[j], *pend, state.start_day,
-            inp.days, inp.stock.lost_sales, weekly[j], ships, 0,
+            inp.days, inp.stock.lost_sales, weekly[j], ships, 0, f_t, f_q,
         )
         parts.append(ships[:n])
         backup[j] = used2
-    rows = np.vstack(parts)
-    return Shipments(rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], weekly, backup)
+    rows_ = np.vstack(parts)
+    return Shipments(rows_[:, 0].astype(np.int64), rows_[:, 1], rows_[:, 2], weekly, backup)
+
+
+def ship_orders(
+    inp: SimInputs, orders: Orders, rng: np.random.Generator, state: QuarterState
+) -> Shipments:
+    """Ship ``orders`` from stock (unstocked products ship at once); see ``simulate.stock``."""
+    return ship_with(inp, orders, draw_lead_times(inp, orders, rng, state), state)

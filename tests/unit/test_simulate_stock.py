@@ -22,7 +22,7 @@ def run(times: list[float], units: list[float], policy: list[float], *, lead1: f
     count, used1, used2 = run_product(
         np.arange(n), np.array(times), np.array(units), np.array([*policy, np.inf, np.inf]),
         np.full(8, lead1), np.full(8, lead2), np.full(weeks, extra1), np.zeros(weeks),
-        pend_t, pend_q, pend_b, 0.0, 7.0 * weeks, lost, weekly, ships, 0,
+        pend_t, pend_q, pend_b, 0.0, 7.0 * weeks, lost, weekly, ships, 0, np.zeros(0), np.zeros(0),
     )
     return ships[:count], weekly, used1, used2
 

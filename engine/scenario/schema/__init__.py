@@ -15,6 +15,7 @@ from engine.scenario.schema.commercial import (
     TargetRule,
 )
 from engine.scenario.schema.common import Distribution, SpendBounds
+from engine.scenario.schema.management import Condition, Management, Rule
 from engine.scenario.schema.market import Channel, Product, Region, ResponseCurve, Segment
 from engine.scenario.schema.operations import (
     Disruption,
@@ -34,12 +35,14 @@ __all__ = [
     "Channel",
     "Collections",
     "CompetitorShock",
+    "Condition",
     "CreditTier",
     "Disruption",
     "Distribution",
     "Funnel",
     "Horizon",
     "Inventory",
+    "Management",
     "Policy",
     "Pricing",
     "Product",
@@ -48,6 +51,7 @@ __all__ = [
     "Region",
     "ResponseCurve",
     "RoleSpec",
+    "Rule",
     "Salesforce",
     "Scenario",
     "Segment",

@@ -7,6 +7,7 @@ from pydantic import Field, model_validator
 from engine.scenario.limits import MAX_REPLICATIONS
 from engine.scenario.schema.commercial import Collections, Policy, Pricing
 from engine.scenario.schema.common import Count, Money, NonNegative, Share, Strict
+from engine.scenario.schema.management import Management
 from engine.scenario.schema.market import Channel, Product, Region, Segment
 from engine.scenario.schema.operations import Funnel, Inventory, Salesforce
 
@@ -101,3 +102,6 @@ class Scenario(Strict):
     """Objective and constraints."""
     simulation: Simulation = Simulation()
     """Monte Carlo settings."""
+    management: Management | None = None
+    """Review points and contingency rules acted on during the simulated quarter (none: the plan
+    runs unmanaged)."""
