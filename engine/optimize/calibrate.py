@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from engine.optimize.congestion import Congestion
+from engine.optimize.forecast import rep_cost
 from engine.optimize.inputs import ModelInputs
 from engine.optimize.outcome import lead_rates
 from engine.plan import Plan
@@ -46,6 +47,9 @@ class Correction:
     model_backup: float = 0.0
     """Premium the model's own backup purchases cost at the measured plan (money); the
     objective's constant is ``backup_cost - model_backup`` so that it is not paid twice."""
+    management_cost: float = 0.0
+    """What the scenario's management rules spend in the pilot beyond the plan (money released
+    from the reserve, overtime; money per quarter)."""
 
     @classmethod
     def none(cls, d: ModelInputs) -> Correction:
@@ -73,10 +77,12 @@ def corrected_inputs(d: ModelInputs, c: Correction) -> ModelInputs:
 
 
 def ideal_scenario(s: Scenario) -> Scenario:
-    """``s`` with unlimited reps and stock: the quarter the uncorrected model describes."""
+    """``s`` with unlimited reps and stock and no management rules: the quarter the uncorrected
+    model describes."""
     return s.model_copy(update={
         "salesforce": s.salesforce.model_copy(update={"unlimited": True}),
         "inventory": s.inventory.model_copy(update={"stock": []}),
+        "management": None,
     })
 
 
@@ -156,5 +162,12 @@ def measure(d: ModelInputs, congestion: Congestion, plan: Plan, mc: MonteCarlo,
     revenue = _residual(plain[0], queued[0], _kept(pilot, ideal, "revenue"))
     repeat = d.repeat_units * revenue
     units = _residual(plain[1], queued[1] - d.repeat_units, _kept(pilot, ideal, "units"), repeat)
-    backup = float(pilot.kpis.loc[pilot.kpis.metric == "backup_cost", "value"].mean())
-    return Measurement(Correction(congestion, revenue, units, backup, model_backup), pilot)
+    backup = _mean(pilot, "backup_cost")
+    costs = _mean(pilot, "gross_profit") - _mean(pilot, "net_contribution")
+    managed = costs - backup - plan.total_spend - rep_cost(d, plan)
+    return Measurement(Correction(congestion, revenue, units, backup, model_backup,
+                                  max(0.0, managed)), pilot)
+
+
+def _mean(sim: SimulationResult, metric: str) -> float:
+    return float(sim.kpis.loc[sim.kpis.metric == metric, "value"].mean())

@@ -25,8 +25,8 @@ from engine.scenario.schema import RoleSpec
 DEFINITIONS = {
     "revenue": "money booked in the quarter, after price realisation and promotions",
     "gross_profit": "revenue less the cost of the units sold (before marketing and people)",
-    "net_contribution": "gross profit less marketing spend, rep cost and the backup "
-    "supplier's premium",
+    "net_contribution": "gross profit less marketing spend, rep cost, the backup "
+    "supplier's premium and what management rules spend beyond the plan",
 }
 
 
@@ -40,6 +40,8 @@ class Forecast:
     spend: float
     rep_cost: float
     backup_cost: float
+    management_cost: float = 0.0
+    """Spent by the scenario's management rules beyond the plan (reserve released, overtime)."""
 
     def to_dict(self) -> dict[str, object]:
         """The figures and their definitions, JSON-able."""
@@ -55,10 +57,10 @@ def rep_cost(d: ModelInputs, plan: Plan) -> float:
 
 
 def forecast_of(d: ModelInputs, plan: Plan, outcome: pd.DataFrame,
-                backup_cost: float) -> Forecast:
+                backup_cost: float, management_cost: float = 0.0) -> Forecast:
     """The forecast of ``plan`` from its expected ``outcome`` under ``d``."""
     revenue = float(outcome.revenue.sum())
     profit = float(outcome.gross_profit.sum())
     spend, people = plan.total_spend, rep_cost(d, plan)
-    return Forecast(revenue, profit, profit - spend - people - backup_cost, spend, people,
-                    backup_cost)
+    net = profit - spend - people - backup_cost - management_cost
+    return Forecast(revenue, profit, net, spend, people, backup_cost, management_cost)

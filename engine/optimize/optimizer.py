@@ -228,7 +228,7 @@ def _result(d0: ModelInputs, corr: Correction, chosen: Candidate, options: Optim
         solver=sol.solver,
         plan=plan,
         outcome=outcome,
-        forecast=forecast_of(d, plan, outcome, corr.backup_cost),
+        forecast=forecast_of(d, plan, outcome, corr.backup_cost, corr.management_cost),
         shadow_prices=shadow_prices(m, sol),
         duals_from=sol.duals_from,
         binding=bound,

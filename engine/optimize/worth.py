@@ -43,7 +43,8 @@ IDLE_SHARE = 0.995
 def forecast_under(d: ModelInputs, corr: Correction, plan: Plan) -> Forecast:
     """The forecast of ``plan`` under ``d`` corrected by ``corr``."""
     dc = corrected_inputs(d, corr)
-    return forecast_of(dc, plan, expected_outcome(dc, plan), corr.backup_cost)
+    return forecast_of(dc, plan, expected_outcome(dc, plan), corr.backup_cost,
+                       corr.management_cost)
 
 
 def busiest(corr: Correction, d: ModelInputs, count: int = REP_STATEMENTS) -> list[tuple[str,

@@ -56,7 +56,7 @@ def test_json_is_the_whole_result() -> None:
     forecast = data["forecast"]
     assert forecast["net_contribution"] == pytest.approx(
         forecast["gross_profit"] - forecast["spend"] - forecast["rep_cost"]
-        - forecast["backup_cost"])
+        - forecast["backup_cost"] - forecast["management_cost"])
     assert set(forecast["definitions"]) == {"revenue", "gross_profit", "net_contribution"}
 
 

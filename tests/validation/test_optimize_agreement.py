@@ -183,6 +183,6 @@ def test_the_forecast_uses_one_vocabulary() -> None:
     result = optimize(quarter(), OptimizeOptions(pilot=0))
     f = result.forecast
     assert f.net_contribution == pytest.approx(
-        f.gross_profit - f.spend - f.rep_cost - f.backup_cost)
+        f.gross_profit - f.spend - f.rep_cost - f.backup_cost - f.management_cost)
     data = result.to_dict()["forecast"]
     assert set(data["definitions"]) == {"revenue", "gross_profit", "net_contribution"}
