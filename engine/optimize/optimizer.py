@@ -45,7 +45,7 @@ MAX_ROUNDS = 6
 """Most rounds of solve -> read the queues -> correct the model."""
 REP_REPLICATIONS = 100
 """Quarters simulated for what one more rep is worth (with and without it)."""
-CHOICE_REPLICATIONS = 50
+CHOICE_REPLICATIONS = 100
 """Replications of the short pilot that chooses between the candidate plans."""
 
 Solved = tuple[PlanModel, Solution, Plan]
@@ -138,17 +138,18 @@ def _net(s: Scenario, plan: Plan, mc: MonteCarlo) -> np.ndarray:
 
 
 def _choose(s: Scenario, cands: list[Candidate], mc: MonteCarlo) -> tuple[Candidate, str]:
-    """The candidate with the best mean simulated net contribution on common random numbers,
-    and a sentence on the choice."""
-    nets = [_net(s, c.solved[2], mc) for c in cands]
-    best = int(np.argmax([x.mean() for x in nets]))
-    other = 1 - best
-    gain = nets[best] - nets[other]
-    half = 1.96 * gain.std(ddof=1) / np.sqrt(gain.size) if gain.size > 1 else float("nan")
-    note = (f"kept the {cands[best].name} plan: on a {gain.size}-quarter pilot it simulates "
-            f"{s.currency}{gain.mean():,.0f} (± {s.currency}{half:,.0f}) more net contribution "
-            f"than the {cands[other].name} plan")
-    return cands[best], note
+    """The queue-aware plan (``cands[1]``) when, on common random numbers, it simulates more
+    net contribution than the queue-free one (``cands[0]``) with 95% confidence; otherwise the
+    queue-free plan. A sentence says which and by how much."""
+    gain = _net(s, cands[1].solved[2], mc) - _net(s, cands[0].solved[2], mc)
+    half = 1.96 * gain.std(ddof=1) / np.sqrt(gain.size) if gain.size > 1 else float("inf")
+    keep = 1 if gain.mean() - half > 0 else 0
+    cur = s.currency
+    note = (f"kept the {cands[keep].name} plan: on a {gain.size}-quarter pilot the queue-aware "
+            f"plan simulates {cur}{gain.mean():+,.0f} (± {cur}{half:,.0f}) of net contribution "
+            "against the queue-free one"
+            + ("" if keep else " (it is kept only when that is surely more)"))
+    return cands[keep], note
 
 
 def optimize(scenario: Scenario, options: OptimizeOptions | None = None) -> OptimizationResult:
@@ -156,9 +157,10 @@ def optimize(scenario: Scenario, options: OptimizeOptions | None = None) -> Opti
 
     The model is solved as if reps were always free, then again with the plan's rep queues
     read and the model corrected until plan and queues agree (``options.congestion``). A short
-    pilot simulation keeps the better of the two plans on common random numbers; the full
-    pilot of the kept plan measures what the model still misses, and gives the forecast and
-    the targets (``engine.optimize.calibrate``, ``engine.optimize.targets``).
+    pilot simulation keeps the queue-aware plan only when it surely simulates more net
+    contribution (common random numbers, 95%); the full pilot of the kept plan measures what
+    the model still misses, and gives the forecast and the targets
+    (``engine.optimize.calibrate``, ``engine.optimize.targets``).
 
     Raises
     ------
