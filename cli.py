@@ -261,7 +261,7 @@ def simulate_command(
         write_folder(report_data(result, loaded.currency), result.to_dict(), out, scenario,
                      overwrite)
     echo_result(fmt, lambda: result, lambda: result.summary(),
-                lambda: render_text(result) + (f"Wrote {out}\n" if out else ""))
+                lambda: render_text(result, loaded.currency) + (f"Wrote {out}\n" if out else ""))
 
 
 @main.command("recalibrate")

@@ -112,8 +112,8 @@ def _target_moves(rc: Recalibration, currency: str) -> list[str]:
 
 def _choice(rc: Recalibration, currency: str) -> str:
     mean, se = rc.gain
-    diff = (f"{_money(abs(mean), currency)} {'more' if mean > 0 else 'less'} gross profit after "
-            f"marketing than the plan in force (standard error {_money(se, currency)})")
+    diff = (f"{_money(abs(mean), currency)} {'more' if mean > 0 else 'less'} net contribution "
+            f"than the plan in force (standard error {_money(se, currency)})")
     if rc.adopted == FORECASTS[1]:
         return (f"Keep the plan in force for the money left: the re-optimised plan gives {diff}; "
                 "only the targets are recalibrated.")
@@ -127,7 +127,7 @@ def explain(rc: Recalibration, s: Scenario) -> list[str]:
     before, old, new = (f.loc[n].to_dict() for n in FORECASTS)
     booked = sum(rc.state.revenue_booked.values())
     spent = float(rc.spend.spent.sum())
-    better = "more" if new['contribution'] > old['contribution'] else "less"
+    better = "more" if new['net_contribution'] > old['net_contribution'] else "less"
     return [
         f"Week {K} of {W}: {_money(booked, cur)} booked; {_money(spent, cur)} of marketing "
         "money already spent stays where it was spent.",
@@ -137,8 +137,8 @@ def explain(rc: Recalibration, s: Scenario) -> list[str]:
         f"(P10-P90 {_money(old['p10'], cur)}-{_money(old['p90'], cur)}); before the quarter "
         f"it was {_money(before['revenue'], cur)} ({old['revenue'] / before['revenue'] - 1:+.1%}).",
         f"Re-optimised plan: {_money(new['revenue'], cur)} revenue and "
-        f"{_money(new['contribution'], cur)} gross profit after marketing, {better} than the "
-        f"plan in force ({_money(old['contribution'], cur)}).",
+        f"{_money(new['net_contribution'], cur)} net contribution, {better} than the "
+        f"plan in force ({_money(old['net_contribution'], cur)}).",
         f"Money left moves: {_spend_moves(rc, cur)}.",
         _choice(rc, cur),
         *_target_moves(rc, cur),
@@ -179,8 +179,8 @@ def _fan(rc: Recalibration) -> pd.DataFrame:
 
 
 def _kpis(rc: Recalibration) -> pd.DataFrame:
-    """The adopted plan's simulated KPIs, without those the re-plan reports itself (targets,
-    contribution after marketing)."""
+    """The adopted plan's simulated KPIs, without those the re-plan reports itself (targets;
+    net contribution, which the forecasts table states with the quarter's whole spend)."""
     kpis = rc.simulations[rc.adopted].summary()
     dropped = {"net_contribution", "target", "attainment", "hit_target"}
     return kpis[~kpis.metric.isin(dropped)].reset_index(drop=True)

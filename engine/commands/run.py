@@ -15,18 +15,16 @@ import pandas as pd
 
 import engine
 from engine.jobs.run import Comparison, RunResult
+from engine.kpis import format_kpi, kpi, unit_of
 from engine.output import render_table, to_jsonable
-from engine.report.data import Headline, ReportData
+from engine.report.data import Headline, ReportData, Unit
 from engine.simulate import SimulationResult
 
-KPI_HEADLINES: tuple[tuple[str, str, str], ...] = (
-    ("gross_profit", "Gross profit", "money"),
-    ("revenue", "Revenue", "money"),
-    ("hit_target", "Chance of hitting target", "share"),
-    ("new_product_share", "New-product share", "share"),
-    ("fill_rate", "Fill rate", "share"),
-    ("dso", "Days sales outstanding", "days"),
+KPI_HEADLINES: tuple[str, ...] = (
+    "gross_profit", "net_contribution", "revenue", "hit_target", "new_product_share",
+    "fill_rate", "dso",
 )
+"""The headline cards, in order (labels, units and statistics from ``engine.kpis``)."""
 
 
 def _kpi(sim: SimulationResult, metric: str) -> pd.Series:
@@ -37,26 +35,20 @@ def _kpi(sim: SimulationResult, metric: str) -> pd.Series:
 def headline(run: RunResult) -> list[Headline]:
     """Headline figures: P50 with P10-P90 (the chance of hitting target is a probability)."""
     out = []
-    for metric, label, unit in KPI_HEADLINES:
-        k = _kpi(run.simulation, metric)
-        if metric == "hit_target":
+    cur = run.scenario.currency
+    for metric in KPI_HEADLINES:
+        k, info = _kpi(run.simulation, metric), kpi(metric)
+        unit: Unit = info.unit if info.unit != "number" else "count"
+        if info.stat == "mean":
             target = float(_kpi(run.simulation, "target")["mean"])
-            out.append(
-                Headline(
-                    label,
-                    k["mean"],
-                    k["mean"],
-                    k["mean"],
-                    "share",
-                    note=f"target {run.scenario.currency}{target / 1e6:,.1f}M",
-                )
-            )
+            out.append(Headline(info.label, k["mean"], k["mean"], k["mean"], unit,
+                                note=f"target {format_kpi('target', target, cur)}"))
         else:
-            out.append(Headline(label, k["p10"], k["p50"], k["p90"], unit))  # type: ignore[arg-type]
+            out.append(Headline(info.label, k["p10"], k["p50"], k["p90"], unit))
     spend = run.plan.total_spend
     out.append(
         Headline(
-            "Marketing spend",
+            kpi("spend").label,
             spend,
             spend,
             spend,
@@ -192,11 +184,12 @@ def headline_text(run: RunResult) -> str:
     target = float(_kpi(sim, "target")["mean"])
     lines = [
         f"{s.name}: {sim.replications} simulated quarters, seed {sim.seed}",
-        f"  gross profit  {_band(_kpi(sim, 'gross_profit'), True, cur)}",
-        f"  revenue       {_band(_kpi(sim, 'revenue'), True, cur)}",
-        f"  target        {cur}{target / 1e6:,.2f}M ({s.policy.target.rule} rule): "
+        f"  gross profit      {_band(_kpi(sim, 'gross_profit'), True, cur)}",
+        f"  net contribution  {_band(_kpi(sim, 'net_contribution'), True, cur)}",
+        f"  revenue           {_band(_kpi(sim, 'revenue'), True, cur)}",
+        f"  target            {cur}{target / 1e6:,.2f}M ({s.policy.target.rule} rule): "
         f"hit in {hit:.0%} of quarters",
-        f"  new products  {_band(_kpi(sim, 'new_product_share'), False, cur)} of revenue",
+        f"  new products      {_band(_kpi(sim, 'new_product_share'), False, cur)} of revenue",
         "",
     ]
     by_channel = run.plan.spend.groupby("channel").spend.sum().sort_values(ascending=False)
@@ -253,10 +246,6 @@ def compare_report_data(c: Comparison, now: datetime | None = None) -> ReportDat
     )
 
 
-MEAN_METRICS = frozenset({"hit_target"})
-"""KPIs shown by their mean (a 0/1 outcome's mean is its probability; its median is not)."""
-
-
 def comparison_text(c: Comparison) -> str:
     """Side-by-side P50 per KPI (the probability for ``hit_target``), and each alternative's
     paired difference against the first with its 95% interval."""
@@ -266,7 +255,7 @@ def comparison_text(c: Comparison) -> str:
         row: dict[str, Any] = {"metric": metric}
         for name in c.names:
             r = t[(t.metric == metric) & (t.scenario == name)].iloc[0]
-            row[name] = _fmt(metric, r["mean"] if metric in MEAN_METRICS else r.p50)
+            row[name] = _fmt(metric, r["mean"] if kpi(metric).stat == "mean" else r.p50)
             if name != c.names[0]:
                 low, high = _fmt(metric, r.diff_lo, True), _fmt(metric, r.diff_hi, True)
                 row[f"{name} − {c.names[0]} (95%)"] = (
@@ -280,16 +269,20 @@ def comparison_text(c: Comparison) -> str:
     )
     if c.plan_from:
         head += f"; the plan of {c.plan_from} is held fixed"
-    title = "P50 by scenario (hit_target: probability), paired difference against the first"
-    return head + "\n\n" + render_table(pd.DataFrame(rows), title)
+    title = ("P50 by scenario (the chance of hitting target: its probability), paired "
+             "difference against the first")
+    frame = pd.DataFrame(rows)
+    return head + "\n\n" + render_table(frame, title, right=tuple(frame.columns[1:]))
 
 
 def _fmt(metric: str, value: float, signed: bool = False) -> str:
+    """A compared KPI without the currency (columns are side by side): ``12.41M``, ``60.0%``."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     sign = "+" if signed else ""
-    if metric in ("revenue", "gross_profit", "net_contribution"):
+    unit = unit_of(metric)
+    if unit == "money":
         return f"{value / 1e6:{sign},.2f}M"
-    if "share" in metric or metric in ("attainment", "hit_target", "fill_rate", "rep_utilisation"):
+    if unit == "share":
         return f"{value * 100:{sign}.1f}%"
     return f"{value:{sign},.2f}"

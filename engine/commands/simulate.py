@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from engine.commands.run import funnel_with_bottleneck
+from engine.kpis import display_frame, kpi
 from engine.output import render_table
 from engine.plan import Plan, even_plan, read_plan
 from engine.report.data import Headline, ReportData
@@ -13,7 +14,7 @@ from engine.scenario.schema import Scenario
 from engine.simulate.result import SimulationResult, weekly_frame
 
 HEADLINE = [
-    "revenue", "gross_profit", "attainment", "hit_target", "new_product_share", "fill_rate",
+    "revenue", "gross_profit", "net_contribution", "target", "attainment", "hit_target", "new_product_share", "fill_rate",
     "stockout_days", "rep_utilisation", "lead_response_days", "cold_share", "dso",
     "overdue_share", "cash", "receivables",
 ]
@@ -53,7 +54,7 @@ def _headline(result: SimulationResult) -> pd.DataFrame:
     return summary.loc[rows].reset_index()
 
 
-def render_text(result: SimulationResult) -> str:
+def render_text(result: SimulationResult, currency: str = "") -> str:
     """The table output: settings and notes, headline KPIs, revenue fan, funnel, alerts."""
     head = (f"{result.scenario}: {result.replications} replications, seed {result.seed}, "
             f"plan: {result.plan_source or 'given'}")
@@ -65,7 +66,9 @@ def render_text(result: SimulationResult) -> str:
     funnel = result.funnel[["stage", "entered", "converted", "cold", "cold_share",
                             "mean_wait_days"]]
     parts = [
-        render_table(_headline(result), "Quarter KPIs (hit_target mean = probability)"),
+        render_table(display_frame(_headline(result), currency), "Quarter KPIs "
+                     "(the chance of hitting target is the mean of a 0/1 outcome)",
+                     right=("mean", "p10", "p50", "p90")),
         render_table(bands, "Cumulative revenue by week"),
         render_table(funnel, "Funnel (mean per quarter)"),
         _alerts_text(result.alerts),
@@ -97,10 +100,9 @@ def report_data(result: SimulationResult, currency: str) -> ReportData:
     every replication's KPIs, the revenue fan, the weekly means, replication 0's weekly series,
     the funnel and the alerts."""
     rows = {str(r["metric"]): r for r in result.summary().to_dict(orient="records")}
-    heads = [Headline(label, float(rows[m]["p10"]), float(rows[m]["p50"]), float(rows[m]["p90"]),
-                      "money")
-             for m, label in (("revenue", "Revenue"), ("gross_profit", "Gross profit"))
-             if m in rows]
+    heads = [Headline(kpi(m).label, float(rows[m]["p10"]), float(rows[m]["p50"]),
+                      float(rows[m]["p90"]), "money")
+             for m in ("revenue", "gross_profit", "net_contribution") if m in rows]
     tables = {
         "kpis": result.summary(), "replication_kpis": result.kpis, "revenue_fan": _fan(result),
         "weekly_mean": weekly_means(result), "weekly_replication0": replication_weekly(result),

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from engine.report.data import COLUMN_UNITS, ROW_UNIT_COLUMNS, row_units
+from engine.report.data import COLUMN_UNITS, ROW_UNIT_COLUMNS, row_units, with_labels
 from engine.report.formatting import format_value
 from engine.report.svg import esc
 
@@ -43,7 +43,7 @@ def html_table(frame: pd.DataFrame, currency: str, *, name: str = "", unit: str 
     ``name`` is the table's name in ``ReportData.tables`` (it selects the known column units);
     numeric columns without a known unit are shown in ``unit`` (``money`` for a pivot of money).
     """
-    shown = frame.head(limit).reset_index(drop=True)
+    shown = with_labels(name, frame.head(limit).reset_index(drop=True))
     units = _units(name, shown, unit)
     head = "".join(
         f'<th class="num">{esc(_title(c))}</th>' if pd.api.types.is_numeric_dtype(shown[c])

@@ -23,7 +23,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from engine.files import atomic_write
-from engine.report.data import COLUMN_UNITS, ROW_UNIT_COLUMNS, ReportData, row_units
+from engine.report.data import (
+    COLUMN_UNITS,
+    ROW_UNIT_COLUMNS,
+    ReportData,
+    row_units,
+    with_labels,
+)
 from engine.report.formatting import excel_number_format
 from engine.report.tables import neutralise
 
@@ -80,6 +86,7 @@ def _width(values: Sequence[Any], header: str) -> float:
 
 def _write_table(sheet: Worksheet, name: str, frame: pd.DataFrame, currency: str) -> None:
     """Header and rows of one table, with formats, frozen header, filter and widths."""
+    frame = with_labels(name, frame)
     headers = [str(c) for c in frame.columns]
     sheet.append([neutralise(h) for h in headers])
     formats = _column_formats(name, frame, currency)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from engine.plan import Plan
 from engine.scenario.schema import Scenario
+from engine.simulate.breakdown import Breakdown, tally
 from engine.simulate.cash import Collections, collect
 from engine.simulate.columns import FUNNEL_WEEKLY, PRODUCT_SALES, REGION_WEEKLY, product_metrics
 from engine.simulate.detail import Detail, detail
@@ -56,6 +57,8 @@ class ReplicationRecord:
     """(K x R x C) leads still in each stage at the quarter's end."""
     detail: Detail | None = None
     """Per-source detail, when asked for (``simulate_quarter(..., detail=True)``)."""
+    breakdown: Breakdown | None = None
+    """Sales by region x line, source and segment per month (``engine.simulate.breakdown``)."""
 
     def weekly_frame(self, inp: SimInputs, replication: int = 0) -> pd.DataFrame:
         """This replication's weekly series in long form (see ``engine.simulate.result``)."""
@@ -166,7 +169,7 @@ def run_replication(inp: SimInputs, streams: Streams, state: QuarterState,
     kpis = _kpis(inp, state, rw, pw, funnel.weekly, ships, cash)
     extra = detail(inp, funnel, orders, ships, state) if with_detail else None
     return ReplicationRecord(rw, pw, funnel.weekly, kpis, segments.churned, funnel.open_at_end,
-                             extra)
+                             extra, tally(inp, orders, ships))
 
 
 def simulate_quarter(
