@@ -14,7 +14,8 @@ from engine.scenario.schema import Scenario
 from engine.simulate.result import SimulationResult, weekly_frame
 
 HEADLINE = [
-    "revenue", "gross_profit", "net_contribution", "target", "attainment", "hit_target", "new_product_share", "fill_rate",
+    "revenue", "gross_profit", "net_contribution", "target", "attainment", "hit_target",
+    "new_product_share", "fill_rate",
     "stockout_days", "rep_utilisation", "lead_response_days", "cold_share", "dso",
     "overdue_share", "cash", "receivables",
 ]

@@ -106,6 +106,7 @@ def _cash() -> pd.DataFrame:
 
 def _kpis() -> pd.DataFrame:
     rows = [("revenue", 60.9e6, 0.21e6), ("gross_profit", 29.4e6, 0.11e6),
+            ("net_contribution", 11.2e6, 0.09e6), ("target", 60.2e6, 0.0),
             ("attainment", 1.012, 0.004), ("hit_target", 0.58, 0.035),
             ("new_product_share", 0.163, 0.002), ("fill_rate", 0.962, 0.003),
             ("stockout_days", 3.1, 0.4), ("dso", 41.5, 0.3)]

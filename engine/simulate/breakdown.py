@@ -15,6 +15,7 @@ targets of weeks after ``k``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -120,7 +121,7 @@ def periods(inp: SimInputs) -> list[str]:
     return ["quarter", *(f"month {m}" for m in range(1, len(inp.month_ends) + 1))]
 
 
-def _period_rows(values: np.ndarray, targets: np.ndarray, period: str) -> dict[str, object]:
+def _period_rows(values: np.ndarray, targets: np.ndarray, period: str) -> dict[str, Any]:
     """Columns of one period: ``values`` (N x K x 4), ``targets`` (K; NaN: none)."""
     revenue = values[..., 0]
     has = targets > 0
