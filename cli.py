@@ -238,7 +238,7 @@ def simulate_command(
 ) -> None:
     """Simulate the quarter under a plan: KPIs with their spread, revenue fan, funnel, alerts."""
     import engine.simulate
-    from engine.commands.simulate import choose_plan, render_text, report_data
+    from engine.commands.simulate import choose_plan, render_text, report_data, simulate_json
 
     loaded = engine.load_scenario(scenario)
     plan = choose_plan(loaded, plan_file)
@@ -258,9 +258,9 @@ def simulate_command(
         click.echo("interrupted: simulation stopped", err=True)
         sys.exit(EXIT_INTERRUPTED)
     if out:
-        write_folder(report_data(result, loaded.currency), result.to_dict(), out, scenario,
-                     overwrite)
-    echo_result(fmt, lambda: result, lambda: result.summary(),
+        write_folder(report_data(result, loaded, plan), simulate_json(result, plan), out,
+                     scenario, overwrite)
+    echo_result(fmt, lambda: simulate_json(result, plan), lambda: result.summary(),
                 lambda: render_text(result, loaded.currency) + (f"Wrote {out}\n" if out else ""))
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 import engine
+from engine.commands.names import named_tables, outcome_tables
 from engine.jobs.run import Comparison, RunResult
 from engine.kpis import format_kpi, kpi, unit_of
 from engine.output import render_table, to_jsonable
@@ -107,6 +108,7 @@ def _meta(run: RunResult, now: datetime) -> dict[str, Any]:
         "plan": run.plan.source,
         "targets": f"policy rule '{run.scenario.policy.target.rule}' on a pilot forecast",
         "quarterplan": engine.__version__,
+        "description": run.scenario.description,
     }
     if opt is not None:
         meta |= {
@@ -135,6 +137,7 @@ def run_tables(run: RunResult) -> dict[str, pd.DataFrame]:
     stock = _stock(run)
     if stock is not None:
         tables["stock"] = stock
+    tables |= outcome_tables(sim.outcomes(plan.targets))
     if run.optimization is not None:
         tables["shadow_prices"] = run.optimization.shadow_prices
         tables["expected_outcome"] = run.optimization.outcome
@@ -149,7 +152,7 @@ def run_report_data(run: RunResult, now: datetime | None = None) -> ReportData:
         scenario=run.scenario.name,
         currency=run.scenario.currency,
         headline=headline(run),
-        tables=run_tables(run),
+        tables=named_tables(run_tables(run), run.scenario),
         meta=_meta(run, when),
         kind="run",
     )
@@ -164,6 +167,7 @@ def run_json(run: RunResult) -> dict[str, Any]:
             "plan": run.plan.to_dict(),
             "optimization": opt.to_dict() if opt is not None else None,
             "simulation": run.simulation.to_dict(),
+            "outcomes": run.simulation.outcomes(run.plan.targets),
         }
     )
 
@@ -240,7 +244,7 @@ def compare_report_data(c: Comparison, now: datetime | None = None) -> ReportDat
         scenario=", ".join(c.names),
         currency=base.scenario.currency,
         headline=headline(base),
-        tables=tables,
+        tables=named_tables(tables, base.scenario),
         meta={**_meta(base, when), "scenarios": c.names},
         kind="compare",
     )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
+from engine.commands.names import named_tables, outcome_tables
 from engine.commands.run import funnel_with_bottleneck
 from engine.kpis import display_frame, kpi
 from engine.output import render_table
@@ -96,21 +99,29 @@ def _fan(result: SimulationResult) -> pd.DataFrame:
     return bands
 
 
-def report_data(result: SimulationResult, currency: str) -> ReportData:
+def simulate_json(result: SimulationResult, plan: Plan) -> dict[str, Any]:
+    """The JSON output: the simulation's data and its outcomes by region, line, channel and
+    segment against the plan's targets."""
+    return {**result.to_dict(), "outcomes": result.outcomes(plan.targets)}
+
+
+def report_data(result: SimulationResult, scenario: Scenario, plan: Plan) -> ReportData:
     """The simulation for the run folder and HTML report (kind ``simulate``): the KPI summary,
-    every replication's KPIs, the revenue fan, the weekly means, replication 0's weekly series,
-    the funnel and the alerts."""
+    every replication's KPIs, the revenue fan, the outcomes by region, line, channel and
+    segment, the weekly means, replication 0's weekly series, the funnel and the alerts."""
     rows = {str(r["metric"]): r for r in result.summary().to_dict(orient="records")}
     heads = [Headline(kpi(m).label, float(rows[m]["p10"]), float(rows[m]["p50"]),
                       float(rows[m]["p90"]), "money")
              for m in ("revenue", "gross_profit", "net_contribution") if m in rows]
     tables = {
         "kpis": result.summary(), "replication_kpis": result.kpis, "revenue_fan": _fan(result),
+        **outcome_tables(result.outcomes(plan.targets)),
         "weekly_mean": weekly_means(result), "weekly_replication0": replication_weekly(result),
         "funnel": funnel_with_bottleneck(result), "alerts": result.alerts,
     }
     meta = {"seed": result.seed, "replications": result.replications,
-            "plan": result.plan_source, "notes": "; ".join(result.notes)}
+            "plan": result.plan_source, "notes": "; ".join(result.notes),
+            "description": scenario.description}
     return ReportData(title=f"Simulation — {result.scenario}", scenario=result.scenario,
-                      currency=currency, headline=heads, tables=tables, meta=meta,
-                      kind="simulate")
+                      currency=scenario.currency, headline=heads,
+                      tables=named_tables(tables, scenario), meta=meta, kind="simulate")

@@ -70,6 +70,19 @@ COLUMN_UNITS: dict[str, dict[str, str]] = {
 }
 """Unit of each numeric column whose unit does not depend on the row."""
 
+OUTCOME_TABLES = ("outcomes_region", "outcomes_line", "outcomes_region_line", "outcomes_channel",
+                  "outcomes_segment")
+"""Simulated outcomes by region, line, region x line, channel and segment (columns:
+``engine.simulate.breakdown.OUTCOME_COLUMNS`` after the keys)."""
+OUTCOME_UNITS: dict[str, str] = {
+    **{c: "money" for c in ("revenue", "revenue_p10", "revenue_p50", "revenue_p90",
+                            "gross_profit", "target")},
+    **{c: "count" for c in ("wins", "orders")},
+    **{c: "share" for c in ("attainment", "attainment_p10", "attainment_p50", "attainment_p90",
+                            "hit_target", "chance_of_missing")},
+}
+COLUMN_UNITS |= {name: OUTCOME_UNITS for name in (*OUTCOME_TABLES, "risk")}
+
 ROW_UNIT_COLUMNS: dict[str, tuple[str, ...]] = {
     "kpis": ("mean", "se", "p10", "p50", "p90"),
     "comparison": ("p10", "p50", "p90", "diff_mean", "diff_lo", "diff_hi"),

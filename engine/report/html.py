@@ -13,13 +13,14 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.report import sections as s
-from engine.report.data import TABLE_COLUMNS, Headline, ReportData
+from engine.report.data import OUTCOME_TABLES, TABLE_COLUMNS, Headline, ReportData
 from engine.report.formatting import format_value
 from engine.report.svg import esc
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 BUILDERS: tuple[Callable[[ReportData], s.Section | None], ...] = (
-    s.revenue_section, s.spend_section, s.funnel_section, s.stock_section, s.cash_section,
+    s.revenue_section, s.risk_section, s.spend_section, s.funnel_section, s.stock_section,
+    s.cash_section,
     s.kpis_section, s.reps_section, s.targets_section, s.shadow_prices_section,
     s.alerts_section,
 )
@@ -39,12 +40,14 @@ CSS = """
 :root{--ink:#1f2933;--muted:#616e7c;--line:#e4e7eb;--bg:#f4f6f9;--card:#fff;--accent:#2456a6}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.5 system-ui,-apple-system,
-"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;-webkit-print-color-adjust:exact;
-print-color-adjust:exact}
+"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC",
+"PingFang SC","Hiragino Sans GB","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;
+-webkit-print-color-adjust:exact;print-color-adjust:exact}
 header{background:#1c3d73;color:#fff;padding:28px 0 24px}
 .wrap{max-width:1120px;margin:0 auto;padding:0 28px}
 header h1{margin:0 0 6px;font-size:26px;font-weight:650;letter-spacing:-.01em}
 header .sub{color:#c9d6ea;font-size:13.5px}
+header .description{color:#e4ecf7;font-size:13.5px;margin:10px 0 0;max-width:860px}
 .badge{display:inline-block;background:rgba(255,255,255,.14);border-radius:10px;
 padding:1px 10px;margin-right:8px;font-size:12px;text-transform:uppercase;letter-spacing:.05em}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:14px;
@@ -113,25 +116,47 @@ def _sections(data: ReportData) -> list[s.Section]:
     ordered = ([lead] if lead else []) + list(BUILDERS)
     ordered += [b for b in LEADING.values() if b is not lead]
     found = [section for build in ordered if (section := build(data)) is not None]
-    other = s.other_section(data, set(TABLE_COLUMNS))
+    other = s.other_section(data, {*TABLE_COLUMNS, *OUTCOME_TABLES})
     return found + ([other] if other else [])
 
 
+FACT_LABELS = {
+    "created": "Created", "seed": "Random seed", "replications": "Simulated quarters",
+    "plan": "Plan", "targets": "Targets", "quarterplan": "quarterplan version",
+    "solver": "Solver", "status": "Solver status", "objective": "Objective (money per quarter)",
+    "mip_gap": "MIP gap", "shadow_prices_from": "Shadow prices from", "scenarios": "Scenarios",
+    "as_of_week": "Actuals up to week", "notes": "Notes", "versions": "Versions",
+}
+"""Words for the run's facts under "About this run" (other keys: underscores as spaces)."""
+MONEY_FACTS = frozenset({"objective"})
+SHARE_FACTS = frozenset({"mip_gap"})
+
+
 def _plain_meta(meta: dict[str, Any]) -> dict[str, Any]:
-    """The meta shown under "About this run" (the re-plan's explanation has its own section)."""
-    return {k: v for k, v in meta.items() if k != "explanation"}
+    """The meta shown under "About this run" (the re-plan's explanation has its own section,
+    the scenario's description is in the header)."""
+    return {k: v for k, v in meta.items() if k not in ("explanation", "description")}
 
 
-def _facts(meta: dict[str, Any]) -> str:
-    """The run's facts (seed, versions, created time) as a definition list."""
-    rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(_fact(v))}</dd>" for k, v in meta.items())
+def _facts(meta: dict[str, Any], currency: str) -> str:
+    """The run's facts (seed, versions, created time) as a definition list, in words."""
+    rows = "".join(f"<dt>{esc(FACT_LABELS.get(k, k.replace('_', ' ').capitalize()))}</dt>"
+                   f"<dd>{esc(_fact(k, v, currency))}</dd>" for k, v in meta.items())
     return f'<dl class="facts">{rows}</dl>'
 
 
-def _fact(value: Any) -> str:
+def _fact(key: str, value: Any, currency: str) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k} {v}" for k, v in value.items())
-    return str(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if key in MONEY_FACTS:
+        return f"{'−' if value < 0 else ''}{currency}{abs(value):,.0f}"
+    if key in SHARE_FACTS:
+        return f"{value:.2%}"
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.4g}"
 
 
 def _header(data: ReportData) -> str:
@@ -140,9 +165,11 @@ def _header(data: ReportData) -> str:
     sub = [f"Scenario <b>{esc(data.scenario)}</b>"]
     sub += [f"created {esc(created)}"] if created else []
     sub += [f"seed {esc(seed)}"] if seed is not None else []
+    about = str(data.meta.get("description") or "").strip()
+    desc = f'<p class="description">{esc(about)}</p>' if about else ""
     return (f'<header><div class="wrap"><h1>{esc(data.title)}</h1>'
             f'<div class="sub"><span class="badge">{esc(KIND_LABEL[data.kind])}</span>'
-            f'{" · ".join(sub)}</div></div></header>')
+            f'{" · ".join(sub)}</div>{desc}</div></header>')
 
 
 def render_html(data: ReportData) -> str:
@@ -152,7 +179,8 @@ def render_html(data: ReportData) -> str:
     nav = "".join(f'<a href="#{a}">{esc(t)}</a>' for a, t, _ in sections)
     body = "".join(f'<section id="{a}"><h2>{esc(t)}</h2>{html}</section>'
                    for a, t, html in sections)
-    facts = f'<section id="about"><h2>About this run</h2>{_facts(_plain_meta(data.meta))}</section>'
+    about = _facts(_plain_meta(data.meta), data.currency)
+    facts = f'<section id="about"><h2>About this run</h2>{about}</section>'
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'

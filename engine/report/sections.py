@@ -11,7 +11,8 @@ import pandas as pd
 from engine.report.bars import comparison_svg, difference_svg, funnel_svg, spend_bars_svg
 from engine.report.charts import cash_svg, frontier_svg, revenue_fan_svg, stock_svg
 from engine.report.data import ReportData, row_units
-from engine.report.formatting import format_money
+from engine.report.formatting import format_money, format_share
+from engine.report.heatmap import heatmap_svg
 from engine.report.htmltable import html_table
 from engine.report.svg import esc
 
@@ -152,6 +153,38 @@ def cash_section(data: ReportData) -> Section | None:
     return "cash", "Cash and receivables", _lead(
         "Cash collected and money still owed by customers, week by week.") + _figure(
         cash_svg(cash, data.currency))
+
+
+RISK_COLUMNS = ("chance_of_missing", "target", "revenue_p50", "attainment_p10", "attainment_p50",
+                "attainment_p90")
+MAX_RISK_ROWS = 15
+
+
+def _ranked(outcomes: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Quarter rows with a target, most likely to miss first."""
+    q = outcomes[(outcomes["period"] == "quarter") & outcomes["hit_target"].notna()]
+    q = q.assign(chance_of_missing=1.0 - q["hit_target"])
+    return q.sort_values("chance_of_missing", ascending=False, kind="stable")[
+        [*keys, *RISK_COLUMNS]]
+
+
+def risk_section(data: ReportData) -> Section | None:
+    """Where the target is at risk: regions and region x line ranked by the chance of missing,
+    and the region x month heat map of the chance of hitting each month's target."""
+    regions, pairs = data.table("outcomes_region"), data.table("outcomes_region_line")
+    if regions is None or regions["hit_target"].isna().all():
+        return None
+    ranked = _ranked(regions, ["region"])
+    worst = ranked.iloc[0]
+    text = (f"<b>{esc(worst['region'])}</b> is the most likely to miss its quarter target "
+            f"({esc(format_share(worst['chance_of_missing']))} of simulated quarters). "
+            "Regions ranked by the chance of missing, then the month-by-month picture.")
+    html = _lead(text) + html_table(ranked, data.currency, name="risk", limit=40)
+    html += _figure(heatmap_svg(regions), "Chance of hitting each month's target, by region")
+    if pairs is not None:
+        html += "<h3>Region × product line</h3>" + html_table(
+            _ranked(pairs, ["region", "line"]), data.currency, name="risk", limit=MAX_RISK_ROWS)
+    return "risk", "Targets at risk", html
 
 
 def kpis_section(data: ReportData) -> Section | None:
