@@ -168,8 +168,10 @@ def display_frame(summary: pd.DataFrame, currency: str, lang: str = "en",
     rows = []
     for record in summary.to_dict(orient="records"):
         name = str(record["metric"])
+        spread = not is_kpi(name) or kpi(name).stat != "mean"  # a 0/1 outcome: mean only
         rows.append({"metric": name, "label": label_of(name, lang),
-                     **{s: format_kpi(name, record[s], currency) for s in stats}})
+                     **{s: format_kpi(name, record[s], currency) if spread or s == "mean"
+                        else "" for s in stats}})
     return pd.DataFrame(rows, columns=["metric", "label", *stats])
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 import engine
 from engine.commands.names import named_tables, outcome_tables
+from engine.commands.targetsheet import target_sheets
 from engine.jobs.run import Comparison, RunResult
 from engine.kpis import format_kpi, kpi, unit_of
 from engine.output import render_table, to_jsonable
@@ -137,6 +138,7 @@ def run_tables(run: RunResult) -> dict[str, pd.DataFrame]:
     stock = _stock(run)
     if stock is not None:
         tables["stock"] = stock
+    tables |= target_sheets(plan.targets, run.scenario)
     tables |= outcome_tables(sim.outcomes(plan.targets))
     if run.optimization is not None:
         tables["shadow_prices"] = run.optimization.shadow_prices

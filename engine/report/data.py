@@ -83,6 +83,12 @@ OUTCOME_UNITS: dict[str, str] = {
 }
 COLUMN_UNITS |= {name: OUTCOME_UNITS for name in (*OUTCOME_TABLES, "risk")}
 
+TARGET_SHEETS = ("target_sheet", "target_sheet_lines")
+"""Targets as a region manager reads them: region x month, and region x line x month (money,
+with totals)."""
+COLUMN_UNITS |= {name: {"quarter": "money", **{f"month {m}": "money" for m in range(1, 13)}}
+                 for name in TARGET_SHEETS}
+
 ROW_UNIT_COLUMNS: dict[str, tuple[str, ...]] = {
     "kpis": ("mean", "se", "p10", "p50", "p90"),
     "comparison": ("p10", "p50", "p90", "diff_mean", "diff_lo", "diff_hi"),

@@ -13,7 +13,13 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.report import sections as s
-from engine.report.data import OUTCOME_TABLES, TABLE_COLUMNS, Headline, ReportData
+from engine.report.data import (
+    OUTCOME_TABLES,
+    TABLE_COLUMNS,
+    TARGET_SHEETS,
+    Headline,
+    ReportData,
+)
 from engine.report.formatting import format_value
 from engine.report.svg import esc
 
@@ -116,7 +122,7 @@ def _sections(data: ReportData) -> list[s.Section]:
     ordered = ([lead] if lead else []) + list(BUILDERS)
     ordered += [b for b in LEADING.values() if b is not lead]
     found = [section for build in ordered if (section := build(data)) is not None]
-    other = s.other_section(data, {*TABLE_COLUMNS, *OUTCOME_TABLES})
+    other = s.other_section(data, {*TABLE_COLUMNS, *OUTCOME_TABLES, *TARGET_SHEETS})
     return found + ([other] if other else [])
 
 

@@ -15,7 +15,7 @@ def _cell(value: Any, unit: str | None, currency: str) -> tuple[str, bool]:
     """Display text of one cell and whether it is numeric (right-aligned)."""
     if isinstance(value, bool):
         return ("yes" if value else "—"), False
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return "", True
     if isinstance(value, int | float):
         return format_value(float(value), unit or "number", currency), True

@@ -103,6 +103,11 @@ def targets_section(data: ReportData) -> Section | None:
                   "weekly phasing is in the targets table (CSV and workbook).")
             + html_table(_pivot(targets, "region", "line", "target"), data.currency,
                          unit="money", caption="Quarter target by region and product line"))
+    sheet = data.table("target_sheet")
+    if sheet is not None:
+        html += html_table(sheet, data.currency, name="target_sheet", limit=60,
+                           caption="Target by region and month (the workbook's target sheets "
+                                   "add product lines)")
     return "targets", "Targets", html
 
 

@@ -184,3 +184,21 @@ def test_simulated_grid_points_on_a_dask_cluster_match_the_serial_run() -> None:
                           MonteCarlo(replications=6, seed=4, scheduler=cluster.scheduler_address),
                           True)
     pd.testing.assert_frame_equal(serial.frontier, dask.frontier)
+
+
+def test_target_sheets_add_up_to_the_company_target(base_run: tuple[Any, Path]) -> None:
+    _, out = base_run
+    targets = pd.read_csv(out / "tables" / "targets.csv").target.sum()
+    book = openpyxl.load_workbook(out / "workbook.xlsx")
+    for name, keys in (("target_sheet", 1), ("target_sheet_lines", 2)):
+        rows = list(book[name].iter_rows(values_only=True))
+        header, body, total = list(rows[0]), rows[1:-1], rows[-1]
+        assert header[keys:] == ["month 1", "month 2", "month 3", "quarter"]
+        assert total[0] == "total"
+        quarter = header.index("quarter")
+        assert sum(r[quarter] for r in body) == pytest.approx(targets, rel=1e-9)
+        assert total[quarter] == pytest.approx(targets, rel=1e-9)
+        for r in body:  # each row's months add up to its quarter
+            assert sum(r[keys:quarter]) == pytest.approx(r[quarter], rel=1e-9)
+        cell = book[name].cell(row=2, column=quarter + 1)
+        assert cell.number_format.startswith('"¥"')
