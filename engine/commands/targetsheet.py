@@ -29,7 +29,7 @@ def _pivot(targets: pd.DataFrame, s: Scenario, keys: list[str]) -> pd.DataFrame:
     pivot = pivot.reset_index()
     pivot = pivot.iloc[pivot.region.map(order).argsort(kind="stable")].reset_index(drop=True)
     pivot["quarter"] = pivot[months].sum(axis=1)
-    total = {k: (TOTAL if i == 0 else "") for i, k in enumerate(keys)}
+    total: dict[str, str | float] = {k: (TOTAL if i == 0 else "") for i, k in enumerate(keys)}
     total |= {c: float(pivot[c].sum()) for c in [*months, "quarter"]}
     pivot.columns = [str(c) for c in pivot.columns]
     return pd.concat([pivot, pd.DataFrame([total])], ignore_index=True)
