@@ -208,16 +208,22 @@ def review(actuals: str, scenario: str | None, plan_file: str | None, overlay: s
            prior_strength: float, out: str | None, overwrite: bool, fmt: str) -> None:
     """Review last quarter from ACTUALS: attainment, funnel, customers, channels, stock-outs;
     with --scenario, next quarter's estimates written as a scenario that extends it."""
+    from engine.commands.names import display_names
     from engine.commands.review import render_review, report_data, review_files, review_frame
 
     result, written = review_files(actuals, scenario, plan_file, overlay, prior_strength)
+    for warning in result.warnings:
+        click.echo(f"warning: {actuals}: {warning}", err=True)
     document = {"review": result, "overlay": written}
+    s = engine.load_scenario(scenario) if scenario is not None else None
+    name, currency = (s.name, s.currency) if s is not None else (Path(actuals).stem, "")
+    names = display_names(s) if s is not None else {}
     if out:
-        s = engine.load_scenario(scenario) if scenario is not None else None
-        name, currency = (s.name, s.currency) if s is not None else (Path(actuals).stem, "")
-        write_folder(report_data(result, name, currency), document, out, scenario, overwrite)
+        write_folder(report_data(result, name, currency, names), document, out, scenario,
+                     overwrite)
     echo_result(fmt, lambda: document, lambda: review_frame(result),
-                lambda: render_review(result, written) + (f"Wrote {out}\n" if out else ""))
+                lambda: render_review(result, written, currency, names)
+                + (f"Wrote {out}\n" if out else ""))
 
 
 @main.command("simulate")
