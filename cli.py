@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,6 +17,7 @@ import pandas as pd
 
 import engine
 from engine.errors import InfeasiblePlanError, QuarterplanError, ScenarioError, UsageError
+from engine.kpis import LANGS
 from engine.output import FORMATS, render_csv, render_json
 from engine.scenario.describe import describe_scenario, summary_lines
 from engine.simulate import POOL_FROM, MonteCarlo
@@ -75,9 +77,24 @@ def montecarlo_options(func: F) -> F:
     return func
 
 
+def _remember_lang(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.meta["quarterplan.lang"] = value
+
+
+def chosen_lang(default: str = "en") -> str:
+    """``--lang`` when given, else ``default`` (the scenario's ``language``)."""
+    ctx = click.get_current_context(silent=True)
+    return str(ctx.meta.get("quarterplan.lang", default)) if ctx is not None else default
+
+
 def out_options(default: str = "") -> Callable[[F], F]:
-    """``--out DIR --overwrite``: the same on every command that writes a run folder."""
+    """``--out DIR --overwrite --lang``: the same on every command that writes a run folder."""
     def decorate(func: F) -> F:
+        func = click.option("--lang", type=click.Choice(LANGS), expose_value=False,
+                            callback=_remember_lang,
+                            help="Language of the headline, report and workbook "
+                                 "[default: the scenario's language, else en].")(func)
         func = click.option("--overwrite", is_flag=True,
                             help="Replace an existing run folder.")(func)
         return click.option("--out", type=click.Path(file_okay=False),
@@ -188,6 +205,7 @@ def write_folder(data: Any, document: Any, out: str | None, scenario: str | None
     """The run folder every writing command writes (see ``engine.report.runfolder``)."""
     from engine.report.runfolder import write_report_folder
 
+    data = replace(data, lang=chosen_lang(data.lang))
     return write_report_folder(data, document, out, scenario_path=scenario, overwrite=overwrite,
                                extra=extra)
 
@@ -322,8 +340,8 @@ def run_command(scenario: str, replications: int | None, seed: int | None,
     data, document = run_report_data(result), run_json(result)
     folder = write_folder(data, document, out, scenario, overwrite)
     echo_result(fmt, lambda: result_document(data, document), lambda: result.simulation.summary(),
-                lambda: headline_text(result) + f"\nWrote {folder}/ (report.html, workbook.xlsx, "
-                "result.json, tables/)\n")
+                lambda: headline_text(result, chosen_lang(loaded.language))
+                + f"\nWrote {folder}/ (report.html, workbook.xlsx, result.json, tables/)\n")
 
 
 @main.command("compare")

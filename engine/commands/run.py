@@ -14,12 +14,13 @@ import numpy as np
 import pandas as pd
 
 import engine
-from engine.commands.names import named_tables, outcome_tables
+from engine.commands.names import display_names, named_tables, outcome_tables
 from engine.commands.targetsheet import target_sheets
 from engine.jobs.run import Comparison, RunResult
 from engine.kpis import format_kpi, kpi, unit_of
-from engine.output import render_table, to_jsonable
+from engine.output import display_width, render_table, to_jsonable
 from engine.report.data import Headline, ReportData, Unit
+from engine.report.i18n import money_zh, tr
 from engine.simulate import SimulationResult
 
 KPI_HEADLINES: tuple[str, ...] = (
@@ -157,6 +158,7 @@ def run_report_data(run: RunResult, now: datetime | None = None) -> ReportData:
         tables=named_tables(run_tables(run), run.scenario),
         meta=_meta(run, when),
         kind="run",
+        lang=run.scenario.language,
     )
 
 
@@ -174,7 +176,10 @@ def run_json(run: RunResult) -> dict[str, Any]:
     )
 
 
-def _band(k: pd.Series, money: bool, currency: str) -> str:
+def _band(k: pd.Series, money: bool, currency: str, lang: str = "en") -> str:
+    if money and lang == "zh":
+        low, mid, high = (money_zh(float(k[q]), currency) for q in ("p10", "p50", "p90"))
+        return f"{mid}（P10–P90 {low}–{high}）"
     if money:
         return (
             f"{currency}{k['p50'] / 1e6:,.2f}M (P10–P90 {currency}{k['p10'] / 1e6:,.2f}M–"
@@ -183,25 +188,43 @@ def _band(k: pd.Series, money: bool, currency: str) -> str:
     return f"{k['p50']:.1%} (P10–P90 {k['p10']:.1%}–{k['p90']:.1%})"
 
 
-def headline_text(run: RunResult) -> str:
-    """What the terminal shows after a run."""
-    s, sim, cur = run.scenario, run.simulation, run.scenario.currency
+def _money_text(value: float, currency: str, lang: str, millions: bool = True) -> str:
+    if lang == "zh":
+        return money_zh(value, currency)
+    return f"{currency}{value / 1e6:,.2f}M" if millions else f"{currency}{value:,.0f}"
+
+
+def _label(text: str, width: int = 18) -> str:
+    """``text`` padded to ``width`` terminal columns (CJK characters take two)."""
+    return "  " + text + " " * max(width - display_width(text), 1)
+
+
+def headline_text(run: RunResult, lang: str = "en") -> str:
+    """What the terminal shows after a run, in ``lang`` (labels from the message catalogue,
+    money in 万/亿 in Chinese), with the scenario's display names."""
+    s, sim, cur, t = run.scenario, run.simulation, run.scenario.currency, tr(lang)
     hit = float(_kpi(sim, "hit_target")["mean"])
     target = float(_kpi(sim, "target")["mean"])
     lines = [
-        f"{s.name}: {sim.replications} simulated quarters, seed {sim.seed}",
-        f"  gross profit      {_band(_kpi(sim, 'gross_profit'), True, cur)}",
-        f"  net contribution  {_band(_kpi(sim, 'net_contribution'), True, cur)}",
-        f"  revenue           {_band(_kpi(sim, 'revenue'), True, cur)}",
-        f"  target            {cur}{target / 1e6:,.2f}M ({s.policy.target.rule} rule): "
-        f"hit in {hit:.0%} of quarters",
-        f"  new products      {_band(_kpi(sim, 'new_product_share'), False, cur)} of revenue",
+        t("{name}: {n} simulated quarters, seed {seed}").format(
+            name=s.name, n=sim.replications, seed=sim.seed),
+        *(_label(t(word)) + _band(_kpi(sim, metric), True, cur, lang)
+          for word, metric in (("gross profit", "gross_profit"),
+                               ("net contribution", "net_contribution"), ("revenue", "revenue"))),
+        _label(t("target")) + t("{target} ({rule} rule): hit in {share} of quarters").format(
+            target=_money_text(target, cur, lang), rule=s.policy.target.rule, share=f"{hit:.0%}"),
+        _label(t("new products")) + _band(_kpi(sim, "new_product_share"), False, cur)
+        + " " + t("of revenue"),
         "",
     ]
+    names = display_names(s)["channel"]
     by_channel = run.plan.spend.groupby("channel").spend.sum().sort_values(ascending=False)
     total = by_channel.sum()
-    split = ", ".join(f"{c} {v / total:.0%}" for c, v in by_channel.items() if total > 0)
-    lines.append(f"Spend {cur}{total:,.0f} of {cur}{s.budget.spendable:,.0f}: {split}")
+    split = ", ".join(f"{names.get(str(c), c)} {v / total:.0%}" for c, v in by_channel.items()
+                      if total > 0)
+    lines.append(t("Spend {spent} of {budget}: {split}").format(
+        spent=_money_text(total, cur, lang, False),
+        budget=_money_text(s.budget.spendable, cur, lang, False), split=split))
     if run.optimization is not None:
         lines.append("What the constraints cost:")
         lines += [f"  {m}" for m in _top_prices(run.optimization.shadow_prices)]
@@ -249,6 +272,7 @@ def compare_report_data(c: Comparison, now: datetime | None = None) -> ReportDat
         tables=named_tables(tables, base.scenario),
         meta={**_meta(base, when), "scenarios": c.names},
         kind="compare",
+        lang=base.scenario.language,
     )
 
 

@@ -124,4 +124,5 @@ def report_data(result: SimulationResult, scenario: Scenario, plan: Plan) -> Rep
             "description": scenario.description}
     return ReportData(title=f"Simulation — {result.scenario}", scenario=result.scenario,
                       currency=scenario.currency, headline=heads,
-                      tables=named_tables(tables, scenario), meta=meta, kind="simulate")
+                      tables=named_tables(tables, scenario), meta=meta, kind="simulate",
+                      lang=scenario.language)

@@ -159,6 +159,8 @@ class ReportData:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     kind: Kind = "run"
+    lang: str = "en"
+    """The language of labels and headers (``engine.report.i18n.LANGS``)."""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -7,6 +7,7 @@ import itertools
 import pandas as pd
 
 from engine.report.formatting import format_share
+from engine.report.i18n import tr
 from engine.report.svg import MUTED, document, empty, rect, text
 
 WIDTH, CELL_H, LEFT, TOP = 1000.0, 26.0, 170.0, 34.0
@@ -27,7 +28,8 @@ def _colour(p: float) -> str:
 
 
 def heatmap_svg(outcomes: pd.DataFrame, row: str = "region", value: str = "hit_target",
-                label: str = "Chance of hitting the month's target") -> str:
+                label: str = "Chance of hitting each month's target, by region",
+                lang: str = "en") -> str:
     """Rows (``row``, in the table's order) x months of ``value`` (a share) from an outcomes
     table (``period`` ``month 1`` ...); each cell shows its percentage."""
     months = [p for p in dict.fromkeys(outcomes["period"]) if p != "quarter"]
@@ -37,7 +39,9 @@ def heatmap_svg(outcomes: pd.DataFrame, row: str = "region", value: str = "hit_t
     cells = outcomes.set_index([row, "period"])[value]
     cell_w = (WIDTH - LEFT - 10) / len(months)
     width, height = WIDTH, TOP + CELL_H * len(rows) + 10
-    body = [text(LEFT + cell_w * (j + 0.5), TOP - 10, m, anchor="middle", fill=MUTED)
+    t = tr(lang)
+    label = t(label)
+    body = [text(LEFT + cell_w * (j + 0.5), TOP - 10, t(m), anchor="middle", fill=MUTED)
             for j, m in enumerate(months)]
     for i, key in enumerate(rows):
         y = TOP + CELL_H * i
@@ -46,7 +50,7 @@ def heatmap_svg(outcomes: pd.DataFrame, row: str = "region", value: str = "hit_t
             p = float(cells.get((key, month), float("nan")))
             shown = format_share(p) if not pd.isna(p) else "—"
             body.append(rect(LEFT + cell_w * j + 1, y + 1, cell_w - 2, CELL_H - 2,
-                             fill=_colour(p), rx=3, tip=f"{key}, {month}: {shown}"))
+                             fill=_colour(p), rx=3, tip=f"{key}, {t(month)}: {shown}"))
             body.append(text(LEFT + cell_w * (j + 0.5), y + CELL_H / 2 + 4, shown,
                              anchor="middle", fill="white" if not pd.isna(p) else MUTED,
                              weight="600"))

@@ -8,6 +8,7 @@ import pandas as pd
 
 from engine.report.data import COLUMN_UNITS, ROW_UNIT_COLUMNS, row_units, with_labels
 from engine.report.formatting import format_value
+from engine.report.i18n import tr
 from engine.report.svg import esc
 
 
@@ -36,18 +37,28 @@ def _units(name: str, frame: pd.DataFrame, default: str) -> list[list[str | None
     return out
 
 
+TRANSLATED_VALUES = ("period", "channel", "segment", "region")
+"""Columns whose values may be words of the interface (``quarter``, ``month 1``, ``organic``,
+``total``) rather than the scenario's names; they are translated where the catalogue has them."""
+
+
 def html_table(frame: pd.DataFrame, currency: str, *, name: str = "", unit: str = "number",
-               limit: int = 25, caption: str = "") -> str:
-    """An HTML table of ``frame`` (first ``limit`` rows) with values formatted for their unit.
+               limit: int = 25, caption: str = "", lang: str = "en") -> str:
+    """An HTML table of ``frame`` (first ``limit`` rows) with values formatted for their unit,
+    headers and interface words in ``lang``.
 
     ``name`` is the table's name in ``ReportData.tables`` (it selects the known column units);
     numeric columns without a known unit are shown in ``unit`` (``money`` for a pivot of money).
     """
-    shown = with_labels(name, frame.head(limit).reset_index(drop=True))
+    t = tr(lang)
+    shown = with_labels(name, frame.head(limit).reset_index(drop=True), lang)
     units = _units(name, shown, unit)
+    for column in TRANSLATED_VALUES:
+        if column in shown.columns and lang != "en":
+            shown[column] = [t(v) if isinstance(v, str) else v for v in shown[column]]
     head = "".join(
-        f'<th class="num">{esc(_title(c))}</th>' if pd.api.types.is_numeric_dtype(shown[c])
-        and not pd.api.types.is_bool_dtype(shown[c]) else f"<th>{esc(_title(c))}</th>"
+        f'<th class="num">{esc(t(_title(c)))}</th>' if pd.api.types.is_numeric_dtype(shown[c])
+        and not pd.api.types.is_bool_dtype(shown[c]) else f"<th>{esc(t(_title(c)))}</th>"
         for c in shown.columns)
     body = []
     for r, row in enumerate(shown.itertuples(index=False)):
@@ -59,8 +70,9 @@ def html_table(frame: pd.DataFrame, currency: str, *, name: str = "", unit: str 
         body.append("<tr>" + "".join(cells) + "</tr>")
     note = ""
     if len(frame) > limit:
-        note = (f'<p class="note">Showing {limit} of {len(frame):,} rows; the full table is in '
-                f"the CSV files and the workbook.</p>")
+        note = '<p class="note">' + esc(t(
+            "Showing {shown} of {total} rows; the full table is in the CSV files and the "
+            "workbook.").format(shown=limit, total=f"{len(frame):,}")) + "</p>"
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return (f'<div class="table-wrap"><table>{cap}<thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table></div>{note}')

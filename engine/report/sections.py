@@ -14,6 +14,7 @@ from engine.report.data import ReportData, row_units
 from engine.report.formatting import format_money, format_share
 from engine.report.heatmap import heatmap_svg
 from engine.report.htmltable import html_table
+from engine.report.i18n import tr
 from engine.report.svg import esc
 
 Section = tuple[str, str, str]
@@ -74,7 +75,7 @@ def spend_section(data: ReportData) -> Section | None:
             + _figure(spend_bars_svg(spend, "channel", cur), "By channel")
             + _figure(spend_bars_svg(spend, "region", cur), "By region") + "</div>"
             + html_table(_pivot(spend, "region", "channel", "spend"), cur, unit="money",
-                         caption="Spend by region and channel (money per quarter)"))
+                         caption="Spend by region and channel (money per quarter)", lang=data.lang))
     return "spend", "Marketing spend", html
 
 
@@ -87,9 +88,9 @@ def reps_section(data: ReportData) -> Section | None:
     by_role = reps.groupby("role", sort=False)[counts].sum().reset_index()
     html = (_lead("Tenured reps on hand, hires already planned, hires the plan adds, and the "
                   "resulting head count.")
-            + html_table(by_role, data.currency, name="reps", caption="By role")
+            + html_table(by_role, data.currency, name="reps", caption="By role", lang=data.lang)
             + html_table(_pivot(reps, "region", "role", "reps"), data.currency, unit="count",
-                         caption="Head count by region and role"))
+                         caption="Head count by region and role", lang=data.lang))
     return "reps", "Sales force", html
 
 
@@ -102,12 +103,15 @@ def targets_section(data: ReportData) -> Section | None:
     html = (_lead(f"Revenue targets total {_money(total, data.currency)} for the quarter; the "
                   "weekly phasing is in the targets table (CSV and workbook).")
             + html_table(_pivot(targets, "region", "line", "target"), data.currency,
-                         unit="money", caption="Quarter target by region and product line"))
+                         unit="money",
+                         caption=tr(data.lang)("Quarter target by region and product line"),
+                         lang=data.lang))
     sheet = data.table("target_sheet")
     if sheet is not None:
         html += html_table(sheet, data.currency, name="target_sheet", limit=60,
-                           caption="Target by region and month (the workbook's target sheets "
-                                   "add product lines)")
+                           caption=tr(data.lang)("Target by region and month (the workbook's "
+                                                 "target sheets add product lines)"),
+                           lang=data.lang)
     return "targets", "Targets", html
 
 
@@ -160,6 +164,9 @@ def cash_section(data: ReportData) -> Section | None:
         cash_svg(cash, data.currency))
 
 
+RISK_LEAD = ("{region} is the most likely to miss its quarter target ({share} of simulated "
+             "quarters). Regions ranked by the chance of missing, then the month-by-month "
+             "picture.")
 RISK_COLUMNS = ("chance_of_missing", "target", "revenue_p50", "attainment_p10", "attainment_p50",
                 "attainment_p90")
 MAX_RISK_ROWS = 15
@@ -180,15 +187,16 @@ def risk_section(data: ReportData) -> Section | None:
     if regions is None or regions["hit_target"].isna().all():
         return None
     ranked = _ranked(regions, ["region"])
-    worst = ranked.iloc[0]
-    text = (f"<b>{esc(worst['region'])}</b> is the most likely to miss its quarter target "
-            f"({esc(format_share(worst['chance_of_missing']))} of simulated quarters). "
-            "Regions ranked by the chance of missing, then the month-by-month picture.")
-    html = _lead(text) + html_table(ranked, data.currency, name="risk", limit=40)
-    html += _figure(heatmap_svg(regions), "Chance of hitting each month's target, by region")
+    worst, t = ranked.iloc[0], tr(data.lang)
+    text = esc(t(RISK_LEAD).format(region="\0", share=format_share(
+        worst["chance_of_missing"]))).replace("\0", f"<b>{esc(worst['region'])}</b>", 1)
+    html = _lead(text) + html_table(ranked, data.currency, name="risk", limit=40, lang=data.lang)
+    html += _figure(heatmap_svg(regions, lang=data.lang),
+                    t("Chance of hitting each month's target, by region"))
     if pairs is not None:
-        html += "<h3>Region × product line</h3>" + html_table(
-            _ranked(pairs, ["region", "line"]), data.currency, name="risk", limit=MAX_RISK_ROWS)
+        html += f"<h3>{esc(t('Region × product line'))}</h3>" + html_table(
+            _ranked(pairs, ["region", "line"]), data.currency, name="risk", limit=MAX_RISK_ROWS,
+            lang=data.lang)
     return "risk", "Targets at risk", html
 
 
@@ -197,9 +205,9 @@ def kpis_section(data: ReportData) -> Section | None:
     kpis = data.table("kpis")
     if kpis is None:
         return None
-    return "kpis", "Key figures", _lead(
+    return "kpis", "Key figures", _lead(esc(tr(data.lang)(
         "Mean over the simulated quarters with its standard error, and the P10/P50/P90 "
-        "spread.") + html_table(kpis, data.currency, name="kpis", limit=60)
+        "spread."))) + html_table(kpis, data.currency, name="kpis", limit=60, lang=data.lang)
 
 
 def comparison_section(data: ReportData) -> Section | None:
@@ -219,7 +227,7 @@ def comparison_section(data: ReportData) -> Section | None:
             f"paired. Baseline: <b>{esc(baseline)}</b>. P(better) is the probability that "
             f"the alternative beats the baseline.")
     return "comparison", "Scenario comparison", _lead(text) + charts + html_table(
-        comparison, data.currency, name="comparison", limit=80)
+        comparison, data.currency, name="comparison", limit=80, lang=data.lang)
 
 
 def frontier_section(data: ReportData) -> Section | None:
@@ -236,7 +244,7 @@ def frontier_section(data: ReportData) -> Section | None:
                           "What one more unit of budget is worth at each level")
     return "frontier", "Budget frontier", _lead(
         "The best plan at each budget level; the slope falls as spend saturates.") + charts + (
-        html_table(frontier, cur, name="frontier", limit=60))
+        html_table(frontier, cur, name="frontier", limit=60, lang=data.lang))
 
 
 def shadow_prices_section(data: ReportData) -> Section | None:
@@ -248,7 +256,8 @@ def shadow_prices_section(data: ReportData) -> Section | None:
     ranked = ranked.drop(columns="_size")
     return "shadow-prices", "What the constraints cost", _lead(
         "Gain in the objective from relaxing each binding constraint by one unit, largest "
-        "first.") + html_table(ranked, data.currency, name="shadow_prices", limit=15)
+        "first.") + html_table(ranked, data.currency, name="shadow_prices", limit=15,
+                               lang=data.lang)
 
 
 def alerts_section(data: ReportData) -> Section | None:
@@ -259,7 +268,7 @@ def alerts_section(data: ReportData) -> Section | None:
     counts = alerts["kind"].value_counts()
     text = ", ".join(f"{n} {esc(k)}" for k, n in counts.items())
     return "alerts", "Alerts", _lead(f"{len(alerts)} alert(s): {text}.") + html_table(
-        alerts, data.currency, name="alerts", limit=40)
+        alerts, data.currency, name="alerts", limit=40, lang=data.lang)
 
 
 def explanation_section(data: ReportData) -> Section | None:
@@ -276,6 +285,7 @@ def other_section(data: ReportData, known: set[str]) -> Section | None:
     others = {n: f for n, f in data.tables.items() if n not in known and not f.empty}
     if not others:
         return None
-    html = "".join(html_table(f, data.currency, caption=n, limit=30) for n, f in others.items())
+    html = "".join(html_table(f, data.currency, caption=n, limit=30, lang=data.lang)
+                   for n, f in others.items())
     return "other", "Other tables", html
 

@@ -37,7 +37,8 @@ def test_run_prints_the_headline_and_writes_the_folder(base_run: tuple[Any, Path
     assert lines[1].startswith("  gross profit      ¥") and "(P10–P90 ¥" in lines[1]
     assert lines[2].startswith("  net contribution  ¥") and "(P10–P90 ¥" in lines[2]
     assert "(percentile rule): hit in" in lines[4]
-    assert any(line.startswith("Spend ¥5,400,000 of ¥5,400,000: offline") for line in lines)
+    assert any(line.startswith("Spend ¥5,400,000 of ¥5,400,000: Offline stores")
+               for line in lines)  # display names
     assert "  one more ¥ of budget is worth ¥0." in result.stdout
     assert lines[-1] == f"Wrote {out}/ (report.html, workbook.xlsx, result.json, tables/)"
     names = {p.name for p in out.iterdir()}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from engine.scenario.schema.commercial import Collections, Policy, Pricing
@@ -74,6 +76,8 @@ class Scenario(Strict):
     """What the scenario is about."""
     currency: str = "¥"
     """Currency symbol used in reports."""
+    language: Literal["en", "zh"] = "en"
+    """Language of the terminal headline, the report and the workbook (``--lang`` overrides)."""
     horizon: Horizon = Horizon()
     """Weeks and months."""
     budget: Budget
