@@ -8,7 +8,7 @@ import pandas as pd
 
 from engine.report.data import COLUMN_UNITS, ROW_UNIT_COLUMNS, row_units, with_labels
 from engine.report.formatting import format_value
-from engine.report.i18n import tr
+from engine.report.i18n import tr, translate_words
 from engine.report.svg import esc
 
 
@@ -37,11 +37,6 @@ def _units(name: str, frame: pd.DataFrame, default: str) -> list[list[str | None
     return out
 
 
-TRANSLATED_VALUES = ("period", "channel", "segment", "region")
-"""Columns whose values may be words of the interface (``quarter``, ``month 1``, ``organic``,
-``total``) rather than the scenario's names; they are translated where the catalogue has them."""
-
-
 def html_table(frame: pd.DataFrame, currency: str, *, name: str = "", unit: str = "number",
                limit: int = 25, caption: str = "", lang: str = "en") -> str:
     """An HTML table of ``frame`` (first ``limit`` rows) with values formatted for their unit,
@@ -53,9 +48,7 @@ def html_table(frame: pd.DataFrame, currency: str, *, name: str = "", unit: str 
     t = tr(lang)
     shown = with_labels(name, frame.head(limit).reset_index(drop=True), lang)
     units = _units(name, shown, unit)
-    for column in TRANSLATED_VALUES:
-        if column in shown.columns and lang != "en":
-            shown[column] = [t(v) if isinstance(v, str) else v for v in shown[column]]
+    shown = translate_words(shown, lang)
     head = "".join(
         f'<th class="num">{esc(t(_title(c)))}</th>' if pd.api.types.is_numeric_dtype(shown[c])
         and not pd.api.types.is_bool_dtype(shown[c]) else f"<th>{esc(t(_title(c)))}</th>"

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -55,6 +56,22 @@ def translations(lang: str) -> gettext.NullTranslations:
 def tr(lang: str) -> Callable[[str], str]:
     """The translating function of ``lang``: message id (English) -> text."""
     return translations(lang).gettext
+
+
+WORD_COLUMNS = ("period", "channel", "segment", "region", "line")
+"""Columns whose values may be words of the interface (``quarter``, ``month 1``, ``organic``,
+``total``) among the scenario's names; those words are translated."""
+
+
+def translate_words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with the interface words in its ``WORD_COLUMNS`` in ``lang``."""
+    if lang == "en":
+        return frame
+    t, out = tr(lang), frame.copy()
+    for column in WORD_COLUMNS:
+        if column in out.columns:
+            out[column] = [t(v) if isinstance(v, str) else v for v in out[column]]
+    return out
 
 
 def money_zh(value: float | None, currency: str) -> str:

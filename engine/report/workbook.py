@@ -31,7 +31,7 @@ from engine.report.data import (
     with_labels,
 )
 from engine.report.formatting import excel_number_format
-from engine.report.i18n import tr
+from engine.report.i18n import tr, translate_words
 from engine.report.tables import neutralise
 
 SUMMARY_SHEET = "summary"
@@ -98,7 +98,7 @@ def header_text(column: object, lang: str) -> str:
 def _write_table(sheet: Worksheet, name: str, frame: pd.DataFrame, currency: str,
                  lang: str = "en") -> None:
     """Header and rows of one table, with formats, frozen header, filter and widths."""
-    frame = with_labels(name, frame, lang)
+    frame = translate_words(with_labels(name, frame, lang), lang)
     headers = [header_text(c, lang) for c in frame.columns]
     sheet.append([neutralise(h) for h in headers])
     formats = _column_formats(name, frame, currency)
