@@ -15,7 +15,7 @@ from engine.actuals import load_actuals
 from engine.actuals.beliefs import BeliefOptions
 from engine.actuals.overlay import overlay_frame, write_overlay
 from engine.commands.names import named
-from engine.jobs.review import Review, check_reviewable, review, rule_plan
+from engine.jobs.review import Review, check_reviewable, review, rule_plan, with_tiers
 from engine.kpis import format_kpi
 from engine.output import render_table
 from engine.plan import read_plan
@@ -47,6 +47,8 @@ def review_files(
         check_reviewable(a)  # before the pilot forecast, not after
         p = rule_plan(s)
     result = review(a, s, p, BeliefOptions(prior_strength=prior_strength))
+    if s is not None:
+        result = with_tiers(result, a, s, p)
     if result.beliefs is None or scenario is None:
         return result, None
     target = Path(overlay) if overlay is not None else default_overlay_path(actuals)
@@ -90,6 +92,11 @@ def render_review(r: Review, overlay: Path | None = None, currency: str = "",
     names = names or {}
     parts = [f"Review of weeks 1-{r.weeks}", *(f"warning: {w}" for w in r.warnings), "",
              *_attainment_lines(r, currency, names)]
+    if r.tiers is not None:
+        tiers = attainment_text(r.tiers.rename(columns={"tier": "id"}), currency)
+        parts.append(render_table(tiers.rename(columns={"id": "tier"}),
+                                  "Revenue by customer tier", right=("revenue", "target",
+                                                                     "attainment")))
     parts.append(render_table(r.funnel, "Funnel (conversion per stage)"))
     if r.bottleneck:
         parts.append(f"Bottleneck: {r.bottleneck}\n")
@@ -126,6 +133,8 @@ def report_data(r: Review, scenario_name: str, currency: str,
     tables = {"attainment": named_attainment(r, names), "review_funnel": r.funnel,
               "customers": r.customers, "channels": named(r.channels, names),
               "stock_outs": named(r.stock, names)}
+    if r.tiers is not None:
+        tables["tier_attainment"] = r.tiers
     if r.beliefs is not None:
         tables["next_quarter"] = overlay_frame(r.beliefs)
     meta = {"weeks": r.weeks, "bottleneck": r.bottleneck or "",

@@ -17,6 +17,7 @@ import engine
 from engine.commands.names import display_names, named_tables, outcome_tables
 from engine.commands.targetsheet import target_sheets
 from engine.jobs.run import Comparison, RunResult
+from engine.jobs.tiers import segment_month_targets, tier_targets
 from engine.kpis import format_kpi, kpi, unit_of
 from engine.output import display_width, render_table, to_jsonable
 from engine.report.data import Headline, ReportData, Unit
@@ -140,7 +141,10 @@ def run_tables(run: RunResult) -> dict[str, pd.DataFrame]:
     if stock is not None:
         tables["stock"] = stock
     tables |= target_sheets(plan.targets, run.scenario)
-    tables |= outcome_tables(sim.outcomes(plan.targets))
+    tiers = tier_targets(plan.targets, sim)
+    if not tiers.empty:
+        tables["tier_targets"] = tiers
+    tables |= outcome_tables(sim.outcomes(plan.targets, segment_month_targets(tiers, sim)))
     if run.optimization is not None:
         tables["shadow_prices"] = run.optimization.shadow_prices
         tables["expected_outcome"] = run.optimization.outcome
@@ -171,7 +175,8 @@ def run_json(run: RunResult) -> dict[str, Any]:
             "plan": run.plan.to_dict(),
             "optimization": opt.to_dict() if opt is not None else None,
             "simulation": run.simulation.to_dict(),
-            "outcomes": run.simulation.outcomes(run.plan.targets),
+            "outcomes": run.simulation.outcomes(run.plan.targets, segment_month_targets(
+                tier_targets(run.plan.targets, run.simulation), run.simulation)),
         }
     )
 

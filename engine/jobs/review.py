@@ -9,7 +9,7 @@ scenario overlay for next quarter; without one, the review reports what was obse
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -20,10 +20,11 @@ from engine.actuals.beliefs import BeliefOptions, Beliefs, update_beliefs
 from engine.actuals.evidence import conversion_counts, stage_order
 from engine.errors import Problem, ScenarioError
 from engine.jobs.run import forecast_plan
+from engine.jobs.tiers import business_of, tier_attainment, tier_targets
 from engine.optimize import optimize
-from engine.plan import Plan
+from engine.plan import Plan, even_plan
 from engine.scenario.schema import Scenario
-from engine.simulate import MonteCarlo
+from engine.simulate import MonteCarlo, simulate
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,9 @@ class Review:
     stock: pd.DataFrame
     beliefs: Beliefs | None
     warnings: tuple[str, ...] = ()
+    tiers: pd.DataFrame | None = None
+    """``tier, revenue, target, attainment`` by customer tier (``engine.jobs.tiers``), when
+    tier targets were set."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data of the whole review."""
@@ -82,6 +86,7 @@ class Review:
             "stock": self.stock,
             "beliefs": self.beliefs.table if self.beliefs is not None else [],
             "warnings": list(self.warnings),
+            "tiers": self.tiers if self.tiers is not None else [],
         }
 
 
@@ -236,6 +241,23 @@ def stock_table(a: Actuals, s: Scenario | None) -> pd.DataFrame:
                      float(waiting.max()) if len(waiting) else 0.0])
     return pd.DataFrame(rows, columns=["product", "weeks_out", "weeks_below_safety",
                                        "min_on_hand", "max_backorders"])
+
+
+def reviewed_targets(a: Actuals, plan: Plan | None) -> pd.DataFrame:
+    """``region, line, week, target`` the review measures against (``_targets``)."""
+    return _targets(a, plan).rename(columns={"value": "target"})
+
+
+def with_tiers(r: Review, a: Actuals, s: Scenario, plan: Plan | None,
+               mc: MonteCarlo | None = None) -> Review:
+    """``r`` with attainment by customer tier: the reviewed targets shared over segments by a
+    forecast of ``plan`` (the scenario's even plan without one; ``mc``: 100 replications)."""
+    targets = reviewed_targets(a, plan)
+    if targets.empty:
+        return r
+    sim = simulate(s, plan or even_plan(s), mc or MonteCarlo(replications=100))
+    tiers = tier_targets(targets, sim)
+    return replace(r, tiers=tier_attainment(a, tiers, business_of(sim)))
 
 
 def rule_plan(s: Scenario, mc: MonteCarlo | None = None) -> Plan:

@@ -81,7 +81,8 @@ OUTCOME_UNITS: dict[str, str] = {
     **{c: "share" for c in ("attainment", "attainment_p10", "attainment_p50", "attainment_p90",
                             "hit_target", "chance_of_missing")},
 }
-COLUMN_UNITS |= {name: OUTCOME_UNITS for name in (*OUTCOME_TABLES, "risk", "attainment")}
+COLUMN_UNITS |= {name: OUTCOME_UNITS for name in (*OUTCOME_TABLES, "risk", "attainment",
+                                                   "tier_targets", "tier_attainment")}
 
 TARGET_SHEETS = ("target_sheet", "target_sheet_lines")
 """Targets as a region manager reads them: region x month, and region x line x month (money,

@@ -133,7 +133,8 @@ def _sections(data: ReportData) -> list[s.Section]:
     ordered = ([lead] if lead else []) + list(BUILDERS)
     ordered += [b for b in LEADING.values() if b is not lead]
     found = [section for build in ordered if (section := build(data)) is not None]
-    other = s.other_section(data, {*TABLE_COLUMNS, *OUTCOME_TABLES, *TARGET_SHEETS})
+    other = s.other_section(data, {*TABLE_COLUMNS, *OUTCOME_TABLES, *TARGET_SHEETS,
+                                   "tier_targets"})
     t = tr(data.lang)
     return [(a, t(title), html) for a, title, html in found + ([other] if other else [])]
 

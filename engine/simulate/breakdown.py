@@ -46,6 +46,9 @@ class Breakdown:
     region_line: np.ndarray
     source: np.ndarray
     segment: np.ndarray
+    tier_revenue: np.ndarray
+    """(R x L x G) revenue of the quarter by region, line and segment (the forecast's shares
+    that customer-tier targets are decomposed by, see ``engine.jobs.tiers``)."""
 
 
 def sources(inp: SimInputs) -> tuple[str, ...]:
@@ -97,13 +100,19 @@ def tally(inp: SimInputs, orders: Orders, ships: Shipments) -> Breakdown:
     by_segment = _tally(inp, (orders.segment, orders.segment[ships.order]),
                         len(segments(inp)), orders, ships)
     shape = (len(inp.regions), L, *region_line.shape[1:])
-    return Breakdown(region_line.reshape(shape), by_source, by_segment)
+    G = len(segments(inp))
+    shipped = ships.order
+    revenue = ships.units * orders.unit_revenue[shipped]
+    flat = np.bincount(cell[shipped] * G + orders.segment[shipped], revenue,
+                       minlength=len(inp.regions) * L * G)
+    return Breakdown(region_line.reshape(shape), by_source, by_segment,
+                     flat.reshape(len(inp.regions), L, G))
 
 
 def stack_breakdowns(parts: list[Breakdown]) -> Breakdown:
     """The replications' breakdowns with a leading replication axis."""
     return Breakdown(*(np.stack([getattr(p, f) for p in parts])
-                       for f in ("region_line", "source", "segment")))
+                       for f in ("region_line", "source", "segment", "tier_revenue")))
 
 
 OUTCOME_COLUMNS = (

@@ -111,6 +111,11 @@ def test_review_writes_a_run_folder_with_the_scenarios_rule_targets(quarter, tmp
     shown = lines[start:start + len(base.regions)]
     assert [line.split("  ")[0].strip() for line in shown] == [r.name for r in base.regions]
     assert all(line.rstrip().endswith("%") for line in shown)
+    assert "Revenue by customer tier" in result.stdout
+    tiers = {r["tier"]: r for r in doc["result"]["review"]["tiers"]}
+    assert set(tiers) == {"new business", "repeat business"}
+    assert sum(t["target"] for t in tiers.values()) == pytest.approx(
+        sum(r["target"] for r in regions), rel=1e-9)  # tier targets add up to the company's
 
 
 def _partial(quarter: Path, tmp_path: Path, drop) -> Path:
