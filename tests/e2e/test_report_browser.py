@@ -142,11 +142,11 @@ def test_report_draws_its_charts_and_logs_nothing(tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "report.png"
     shot.unlink(missing_ok=True)
-    done = open_page(report, [f"--screenshot={shot}", "--window-size=1280,2400"],
+    done = open_page(report, [f"--screenshot={shot}", "--window-size=1280,3600"],
                      tmp_path / "profile")
     assert console_messages(done.stderr) == []
     pixels = read_png(shot)
-    assert pixels.shape[:2] == (2400, 1280)
+    assert pixels.shape[:2] == (3600, 1280)  # tall enough for the spend bars after the risks
     assert len(np.unique(pixels[..., :3].reshape(-1, 3), axis=0)) > 200
     assert near(pixels, PRIMARY_RGB) > 5000  # median lines, spend bars, header
     assert near(pixels, TARGET_RGB) > 300  # the target line and safety stock
