@@ -72,41 +72,48 @@ def _cells(rows: np.ndarray, n_rows: int, month: np.ndarray, n_months: int,
     return flat.reshape(n_rows, n_months)
 
 
-def _tally(inp: SimInputs, rows: tuple[np.ndarray, np.ndarray], n_rows: int,
-           orders: Orders, ships: Shipments) -> np.ndarray:
-    """(n_rows x M x 4) of one grouping; ``rows`` are the row of each order and of each
-    shipment."""
-    M = len(inp.month_ends)
-    order_rows, ship_rows = rows
-    revenue = ships.units * orders.unit_revenue[ships.order]
-    profit = revenue - ships.units * inp.unit_cost[orders.product[ships.order]]
-    ship_month, order_month = _month(inp, ships.day), _month(inp, orders.day)
-    won = orders.source < len(inp.channels)
+@dataclass(frozen=True)
+class _Sales:
+    """What every grouping of a replication shares: per shipment its revenue, gross profit and
+    month; per order its month and whether it is a won deal."""
+
+    revenue: np.ndarray
+    profit: np.ndarray
+    ship_month: np.ndarray
+    order_month: np.ndarray
+    won: np.ndarray
+
+    @classmethod
+    def of(cls, inp: SimInputs, orders: Orders, ships: Shipments) -> _Sales:
+        revenue = ships.units * orders.unit_revenue[ships.order]
+        profit = revenue - ships.units * inp.unit_cost[orders.product[ships.order]]
+        return cls(revenue, profit, _month(inp, ships.day), _month(inp, orders.day),
+                   orders.source < len(inp.channels))
+
+
+def _tally(rows: np.ndarray, n_rows: int, n_months: int, ships: Shipments,
+           sales: _Sales) -> np.ndarray:
+    """(n_rows x M x 4) of one grouping; ``rows`` is the row of each order."""
+    ship_rows = rows[ships.order]
     return np.stack([
-        _cells(ship_rows, n_rows, ship_month, M, revenue),
-        _cells(ship_rows, n_rows, ship_month, M, profit),
-        _cells(order_rows[won], n_rows, order_month[won], M, None),
-        _cells(order_rows, n_rows, order_month, M, None),
+        _cells(ship_rows, n_rows, sales.ship_month, n_months, sales.revenue),
+        _cells(ship_rows, n_rows, sales.ship_month, n_months, sales.profit),
+        _cells(rows[sales.won], n_rows, sales.order_month[sales.won], n_months, None),
+        _cells(rows, n_rows, sales.order_month, n_months, None),
     ], axis=-1)
 
 
 def tally(inp: SimInputs, orders: Orders, ships: Shipments) -> Breakdown:
     """One replication's ``Breakdown`` from its orders and shipments."""
-    L = len(inp.lines)
+    R, L, M, G = len(inp.regions), len(inp.lines), len(inp.month_ends), len(segments(inp))
+    sales = _Sales.of(inp, orders, ships)
     cell = orders.region * L + inp.product_line[orders.product]
-    region_line = _tally(inp, (cell, cell[ships.order]), len(inp.regions) * L, orders, ships)
-    by_source = _tally(inp, (orders.source, orders.source[ships.order]), len(sources(inp)),
-                       orders, ships)
-    by_segment = _tally(inp, (orders.segment, orders.segment[ships.order]),
-                        len(segments(inp)), orders, ships)
-    shape = (len(inp.regions), L, *region_line.shape[1:])
-    G = len(segments(inp))
-    shipped = ships.order
-    revenue = ships.units * orders.unit_revenue[shipped]
-    flat = np.bincount(cell[shipped] * G + orders.segment[shipped], revenue,
-                       minlength=len(inp.regions) * L * G)
-    return Breakdown(region_line.reshape(shape), by_source, by_segment,
-                     flat.reshape(len(inp.regions), L, G))
+    region_line = _tally(cell, R * L, M, ships, sales).reshape(R, L, M, len(METRICS))
+    by_source = _tally(orders.source, len(sources(inp)), M, ships, sales)
+    by_segment = _tally(orders.segment, G, M, ships, sales)
+    tier = np.bincount(cell[ships.order] * G + orders.segment[ships.order], sales.revenue,
+                       minlength=R * L * G).reshape(R, L, G)
+    return Breakdown(region_line, by_source, by_segment, tier)
 
 
 def stack_breakdowns(parts: list[Breakdown]) -> Breakdown:
