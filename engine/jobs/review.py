@@ -22,7 +22,7 @@ from engine.errors import Problem, ScenarioError
 from engine.jobs.run import forecast_plan
 from engine.jobs.tiers import business_of, tier_attainment, tier_targets
 from engine.optimize import optimize
-from engine.plan import Plan, even_plan
+from engine.plan import Plan
 from engine.scenario.schema import Scenario
 from engine.simulate import MonteCarlo, simulate
 
@@ -251,11 +251,11 @@ def reviewed_targets(a: Actuals, plan: Plan | None) -> pd.DataFrame:
 def with_tiers(r: Review, a: Actuals, s: Scenario, plan: Plan | None,
                mc: MonteCarlo | None = None) -> Review:
     """``r`` with attainment by customer tier: the reviewed targets shared over segments by a
-    forecast of ``plan`` (the scenario's even plan without one; ``mc``: 100 replications)."""
+    forecast of ``plan`` (the optimiser's plan without one; ``mc``: 100 replications)."""
     targets = reviewed_targets(a, plan)
     if targets.empty:
         return r
-    sim = simulate(s, plan or even_plan(s), mc or MonteCarlo(replications=100))
+    sim = simulate(s, plan or optimize(s).plan, mc or MonteCarlo(replications=100))
     tiers = tier_targets(targets, sim)
     return replace(r, tiers=tier_attainment(a, tiers, business_of(sim)))
 
