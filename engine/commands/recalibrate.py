@@ -10,6 +10,7 @@ import pandas as pd
 
 import engine
 from engine.actuals import load_actuals
+from engine.commands.names import named_tables
 from engine.jobs.recalibrate import FORECASTS, RecalibrateOptions, Recalibration, recalibrate
 from engine.optimize.optimizer import optimize
 from engine.output import render_table
@@ -200,6 +201,7 @@ def report_data(rc: Recalibration, s: Scenario) -> ReportData:
         "beliefs": rc.beliefs.table,
     }
     return ReportData(title=f"Re-plan of {s.name} after week {rc.as_of_week}",
-                      scenario=s.name, currency=s.currency, headline=heads, tables=tables,
+                      scenario=s.name, currency=s.currency, headline=heads,
+                      tables=named_tables(tables, s), lang=s.language,
                       meta={"as_of_week": rc.as_of_week, "explanation": explain(rc, s)},
                       kind="recalibrate")

@@ -9,6 +9,7 @@ import pandas as pd
 
 from engine.commands.names import named_tables, outcome_tables
 from engine.commands.run import funnel_with_bottleneck
+from engine.jobs.tiers import segment_month_targets, tier_targets
 from engine.kpis import display_frame, kpi
 from engine.output import render_table
 from engine.plan import Plan, even_plan, read_plan
@@ -102,7 +103,13 @@ def _fan(result: SimulationResult) -> pd.DataFrame:
 def simulate_json(result: SimulationResult, plan: Plan) -> dict[str, Any]:
     """The JSON output: the simulation's data and its outcomes by region, line, channel and
     segment against the plan's targets."""
-    return {**result.to_dict(), "outcomes": result.outcomes(plan.targets)}
+    return {**result.to_dict(), "outcomes": _outcomes(result, plan)}
+
+
+def _outcomes(result: SimulationResult, plan: Plan) -> dict[str, pd.DataFrame]:
+    """Outcomes against the plan's targets, the segments' against the tier targets."""
+    tiers = tier_targets(plan.targets, result)
+    return result.outcomes(plan.targets, segment_month_targets(tiers, result))
 
 
 def report_data(result: SimulationResult, scenario: Scenario, plan: Plan) -> ReportData:
@@ -115,7 +122,7 @@ def report_data(result: SimulationResult, scenario: Scenario, plan: Plan) -> Rep
              for m in ("revenue", "gross_profit", "net_contribution") if m in rows]
     tables = {
         "kpis": result.summary(), "replication_kpis": result.kpis, "revenue_fan": _fan(result),
-        **outcome_tables(result.outcomes(plan.targets)),
+        **outcome_tables(_outcomes(result, plan)),
         "weekly_mean": weekly_means(result), "weekly_replication0": replication_weekly(result),
         "funnel": funnel_with_bottleneck(result), "alerts": result.alerts,
     }
