@@ -337,7 +337,8 @@ def run_command(scenario: str, replications: int | None, seed: int | None,
     loaded = engine.load_scenario(scenario)
     mc = monte_carlo(replications, seed, workers, scheduler, Progress("simulating", fmt != "json"))
     result = run_scenario(loaded, mc)
-    data, document = run_report_data(result), run_json(result)
+    data = run_report_data(result, lang=chosen_lang(loaded.language))
+    document = run_json(result)
     folder = write_folder(data, document, out, scenario, overwrite)
     echo_result(fmt, lambda: result_document(data, document), lambda: result.simulation.summary(),
                 lambda: headline_text(result, chosen_lang(loaded.language))

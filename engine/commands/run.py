@@ -36,17 +36,19 @@ def _kpi(sim: SimulationResult, metric: str) -> pd.Series:
     return summary[summary.metric == metric].iloc[0]
 
 
-def headline(run: RunResult) -> list[Headline]:
+def headline(run: RunResult, lang: str | None = None) -> list[Headline]:
     """Headline figures: P50 with P10-P90 (the chance of hitting target is a probability)."""
     out = []
-    cur = run.scenario.currency
+    cur, lang = run.scenario.currency, lang or run.scenario.language
     for metric in KPI_HEADLINES:
         k, info = _kpi(run.simulation, metric), kpi(metric)
         unit: Unit = info.unit if info.unit != "number" else "count"
         if info.stat == "mean":
             target = float(_kpi(run.simulation, "target")["mean"])
-            out.append(Headline(info.label, k["mean"], k["mean"], k["mean"], unit,
-                                note=f"target {format_kpi('target', target, cur)}"))
+            note = tr(lang)("target {target}").format(
+                target=money_zh(target, cur) if lang == "zh"
+                else format_kpi("target", target, cur))
+            out.append(Headline(info.label, k["mean"], k["mean"], k["mean"], unit, note=note))
         else:
             out.append(Headline(info.label, k["p10"], k["p50"], k["p90"], unit))
     spend = run.plan.total_spend
@@ -57,7 +59,8 @@ def headline(run: RunResult) -> list[Headline]:
             spend,
             spend,
             "money",
-            note=f"{run.scenario.budget.reserve_share:.0%} reserve held back",
+            note=tr(lang)("{share} reserve held back").format(
+                share=f"{run.scenario.budget.reserve_share:.0%}"),
         )
     )
     return out
@@ -151,18 +154,20 @@ def run_tables(run: RunResult) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def run_report_data(run: RunResult, now: datetime | None = None) -> ReportData:
-    """The run as the report layer's input (kind ``run``)."""
-    when = now or datetime.now()
+def run_report_data(run: RunResult, now: datetime | None = None,
+                    lang: str | None = None) -> ReportData:
+    """The run as the report layer's input (kind ``run``) in ``lang`` (default: the
+    scenario's language)."""
+    when, lang = now or datetime.now(), lang or run.scenario.language
     return ReportData(
-        title=f"Quarter plan — {run.scenario.name}",
+        title=tr(lang)("Quarter plan — {name}").format(name=run.scenario.name),
         scenario=run.scenario.name,
         currency=run.scenario.currency,
-        headline=headline(run),
+        headline=headline(run, lang),
         tables=named_tables(run_tables(run), run.scenario),
         meta=_meta(run, when),
         kind="run",
-        lang=run.scenario.language,
+        lang=lang,
     )
 
 

@@ -53,14 +53,19 @@ def revenue_section(data: ReportData) -> Section | None:
     fan = data.table("revenue_fan")
     if fan is None:
         return None
-    last, cur = fan.sort_values("week").iloc[-1], data.currency
-    text = (f"By week {int(last['week'])} cumulative revenue is {_money(last['p50'], cur)} at the "
-            f"median, between {esc(format_money(last['p10'], cur))} (P10) and "
-            f"{esc(format_money(last['p90'], cur))} (P90)")
+    last, cur, t = fan.sort_values("week").iloc[-1], data.currency, tr(data.lang)
+    text = t(REVENUE_LEAD).format(week=int(last["week"]), p50=_money(last["p50"], cur),
+                                  p10=esc(format_money(last["p10"], cur)),
+                                  p90=esc(format_money(last["p90"], cur)))
     if pd.notna(last["target"]):
-        text += f", against a target of {_money(last['target'], cur)}"
-    return "revenue", "Revenue against target", _lead(text + ".") + _figure(
-        revenue_fan_svg(fan, cur), "Shaded: P10–P90 of the simulated quarters; line: median.")
+        text += t(", against a target of {target}").format(target=_money(last["target"], cur))
+    return "revenue", "Revenue against target", _lead(text + t(".")) + _figure(
+        revenue_fan_svg(fan, cur, lang=data.lang),
+        t("Shaded: P10–P90 of the simulated quarters; line: median."))
+
+
+REVENUE_LEAD = ("By week {week} cumulative revenue is {p50} at the median, between {p10} (P10) "
+                "and {p90} (P90)")
 
 
 def spend_section(data: ReportData) -> Section | None:
@@ -68,14 +73,15 @@ def spend_section(data: ReportData) -> Section | None:
     spend = data.table("spend")
     if spend is None:
         return None
-    cur = data.currency
-    html = (_lead(f"The plan spends {_money(float(spend['spend'].sum()), cur)} of marketing "
-                  "money this quarter.")
+    cur, t = data.currency, tr(data.lang)
+    html = (_lead(t("The plan spends {spend} of marketing money this quarter.").format(
+                spend=_money(float(spend["spend"].sum()), cur)))
             + '<div class="pair">'
-            + _figure(spend_bars_svg(spend, "channel", cur), "By channel")
-            + _figure(spend_bars_svg(spend, "region", cur), "By region") + "</div>"
+            + _figure(spend_bars_svg(spend, "channel", cur), t("By channel"))
+            + _figure(spend_bars_svg(spend, "region", cur), t("By region")) + "</div>"
             + html_table(_pivot(spend, "region", "channel", "spend"), cur, unit="money",
-                         caption="Spend by region and channel (money per quarter)", lang=data.lang))
+                         caption=t("Spend by region and channel (money per quarter)"),
+                         lang=data.lang))
     return "spend", "Marketing spend", html
 
 

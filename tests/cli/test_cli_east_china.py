@@ -41,6 +41,7 @@ def test_run_speaks_chinese_with_chinese_names(east_run: tuple[Any, Path]) -> No
     assert regions == ["上海", "北京", "杭州", "成都（试点）", "合计"]
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "目标风险" in page and "社区团购" in page and "华东饮品公司第一季度" in page
+    assert "季度计划 — 华东饮品" in page and "累计收入中位数" in page and "累计目标" in page
 
 
 def test_lang_option_overrides_the_scenarios_language(tmp_path: Path) -> None:
@@ -48,7 +49,8 @@ def test_lang_option_overrides_the_scenarios_language(tmp_path: Path) -> None:
                   "--out", str(tmp_path / "en"))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0] == "华东饮品: 5 simulated quarters, seed 20261201"
-    assert "About this run" in (tmp_path / "en" / "report.html").read_text(encoding="utf-8")
+    page = (tmp_path / "en" / "report.html").read_text(encoding="utf-8")
+    assert "About this run" in page and "Quarter plan — 华东饮品" in page and "万" not in page
 
 
 def test_compare_runs_on_chinese_ids() -> None:
