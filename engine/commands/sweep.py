@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from engine.errors import UsageError
-from engine.jobs.grid import parse_range, parse_setting
+from engine.jobs.grid import Setting, check_grid_size, parse_range, parse_setting
 from engine.jobs.sweep import Sweep, budget_frontier, grid_sweep, simulate_frontier, split_settings
 from engine.output import render_table
 from engine.report.data import Headline, ReportData
@@ -42,8 +42,17 @@ def run_sweep(
         )
     doc = read_document(path)
     settings = [parse_setting(x) for x in sets]
-    settings += split_settings(doc, [parse_setting(x) for x in splits])
+    settings += split_settings(doc, [_split(x) for x in splits])
+    check_grid_size(settings)
     return grid_sweep(doc, path, settings, mc, simulate, progress)
+
+
+def _split(text: str) -> Setting:
+    """``--split CHANNEL=START:STOP:COUNT``: shares of the budget, each >= 0."""
+    setting = parse_setting(text)
+    if any(not isinstance(v, int | float) or v < 0 for v in setting.values):
+        raise UsageError(f"--split: shares of the budget must be numbers >= 0 (got {text!r})")
+    return setting
 
 
 def sweep_text(sweep: Sweep, s: Scenario) -> str:
