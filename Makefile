@@ -18,9 +18,11 @@ test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory lint typecheck
 
-# Headless Chromium for the report's browser test (Debian's package; CI runs as root).
+# Headless Chromium for the report's browser test (Debian's package; CI runs as root), and a
+# font with Chinese glyphs (the test renders a Chinese report and checks no glyph is missing).
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@fc-list :lang=zh family | grep -q . || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -26,6 +26,7 @@ if sys.argv and sys.argv[0].endswith("quarterplan"):  # the installed command, n
 
 import math  # noqa: E402
 from collections.abc import Callable  # noqa: E402
+from dataclasses import replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TypeVar  # noqa: E402
 
@@ -37,8 +38,8 @@ from engine.commands.outputs import (  # noqa: E402
     check_output_file,
     inputs_of,
     run_folder,
-    write_folder,
 )
+from engine.commands.outputs import write_folder as write_run_folder  # noqa: E402
 from engine.errors import (  # noqa: E402
     InfeasiblePlanError,
     QuarterplanError,
@@ -46,6 +47,7 @@ from engine.errors import (  # noqa: E402
     UsageError,
     clip,
 )
+from engine.kpis import LANGS  # noqa: E402
 from engine.output import FORMATS, render_csv, render_json  # noqa: E402
 from engine.scenario.describe import describe_scenario, summary_lines  # noqa: E402
 from engine.scenario.limits import MAX_REPLICATIONS  # noqa: E402
@@ -162,9 +164,29 @@ def montecarlo_options(func: F) -> F:
     return func
 
 
+def _remember_lang(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.meta["quarterplan.lang"] = value
+
+
+def chosen_lang(default: str = "en") -> str:
+    """``--lang`` when given, else ``default`` (the scenario's ``language``)."""
+    ctx = click.get_current_context(silent=True)
+    return str(ctx.meta.get("quarterplan.lang", default)) if ctx is not None else default
+
+
+def write_folder(data: Any, *args: Any, **kwargs: Any) -> Path:
+    """``engine.commands.outputs.write_folder`` with the report in the chosen language."""
+    return write_run_folder(replace(data, lang=chosen_lang(data.lang)), *args, **kwargs)
+
+
 def out_options(default: str = "") -> Callable[[F], F]:
-    """``--out DIR --overwrite``: the same on every command that writes a run folder."""
+    """``--out DIR --overwrite --lang``: the same on every command that writes a run folder."""
     def decorate(func: F) -> F:
+        func = click.option("--lang", type=click.Choice(LANGS), expose_value=False,
+                            callback=_remember_lang,
+                            help="Language of the headline, report and workbook "
+                                 "[default: the scenario's language, else en].")(func)
         func = click.option("--overwrite", is_flag=True,
                             help="Replace an existing run folder.")(func)
         return click.option("--out", type=click.Path(file_okay=False),
@@ -296,6 +318,7 @@ def review(actuals: str, scenario: str | None, plan_file: str | None, overlay: s
            prior_strength: float, out: str | None, overwrite: bool, fmt: str) -> None:
     """Review last quarter from ACTUALS: attainment, funnel, customers, channels, stock-outs;
     with --scenario, next quarter's estimates written as a scenario that extends it."""
+    from engine.commands.names import display_names
     from engine.commands.review import (
         default_overlay_path,
         render_review,
@@ -311,12 +334,16 @@ def review(actuals: str, scenario: str | None, plan_file: str | None, overlay: s
     if scenario is not None:
         check_output_file(overlay or default_overlay_path(actuals), inputs, "--overlay")
     result, written = review_files(actuals, scenario, plan_file, overlay, prior_strength)
+    for warning in result.warnings:
+        click.echo(f"warning: {actuals}: {warning}", err=True)
     document = {"review": result, "overlay": written}
+    names = display_names(s) if s is not None else {}
     if folder:
-        write_folder(report_data(result, name, currency), document, folder, scenario, overwrite,
-                     inputs)
+        write_folder(report_data(result, name, currency, names), document, folder, scenario,
+                     overwrite, inputs)
     echo_result(fmt, lambda: document, lambda: review_frame(result),
-                lambda: render_review(result, written) + (f"Wrote {out}\n" if out else ""))
+                lambda: render_review(result, written, currency, names)
+                + (f"Wrote {out}\n" if out else ""))
 
 
 @main.command("simulate")
@@ -338,7 +365,7 @@ def simulate_command(
     """Simulate the quarter under a plan: KPIs with their spread, revenue fan, funnel, alerts."""
     import engine.simulate
     from engine.actuals.simulated import default_actuals_path, export_actuals
-    from engine.commands.simulate import choose_plan, render_text, report_data
+    from engine.commands.simulate import choose_plan, render_text, report_data, simulate_json
 
     loaded = engine.load_scenario(scenario)
     inputs = inputs_of([scenario], plan_file)
@@ -360,10 +387,10 @@ def simulate_command(
         click.echo("interrupted: simulation stopped", err=True)
         sys.exit(EXIT_INTERRUPTED)
     if folder:
-        write_folder(report_data(result, loaded.currency), result.to_dict(), folder, scenario,
-                     overwrite, inputs)
-    echo_result(fmt, lambda: result, lambda: result.summary(),
-                lambda: render_text(result) + (f"Wrote {out}\n" if out else ""))
+        write_folder(report_data(result, loaded, plan), simulate_json(result, plan), folder,
+                     scenario, overwrite, inputs)
+    echo_result(fmt, lambda: simulate_json(result, plan), lambda: result.summary(),
+                lambda: render_text(result, loaded.currency) + (f"Wrote {out}\n" if out else ""))
 
 
 @main.command("recalibrate")
@@ -442,11 +469,12 @@ def run_command(scenario: str, replications: int | None, seed: int | None,
     target = run_folder(out, overwrite, loaded.name, inputs)
     mc = monte_carlo(replications, seed, workers, scheduler, Progress("simulating", fmt != "json"))
     result = run_scenario(loaded, mc)
-    data, document = run_report_data(result), run_json(result)
+    data = run_report_data(result, lang=chosen_lang(loaded.language))
+    document = run_json(result)
     folder = write_folder(data, document, target, scenario, overwrite, inputs)
     echo_result(fmt, lambda: result_document(data, document), lambda: result.simulation.summary(),
-                lambda: headline_text(result) + f"\nWrote {folder}/ (report.html, workbook.xlsx, "
-                "result.json, tables/)\n")
+                lambda: headline_text(result, chosen_lang(loaded.language))
+                + f"\nWrote {folder}/ (report.html, workbook.xlsx, result.json, tables/)\n")
 
 
 @main.command("compare")

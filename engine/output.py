@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -57,18 +58,30 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def render_table(frame: pd.DataFrame, title: str | None = None) -> str:
-    """An aligned text table: text columns left, numbers right."""
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide and full-width characters (CJK) take two,
+    combining marks none."""
+    return sum(0 if unicodedata.combining(ch) else
+               2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    fill = " " * max(width - display_width(text), 0)
+    return fill + text if right else text + fill
+
+
+def render_table(frame: pd.DataFrame, title: str | None = None,
+                 right: Sequence[str] = ()) -> str:
+    """An aligned text table: text columns left, numbers (and the columns named in ``right``,
+    such as formatted figures) right; widths are display widths (CJK characters count two)."""
     columns = [str(c) for c in frame.columns]
     rows = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
-    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
-    widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) or str(c) in right for c in frame.columns]
+    widths = [max([display_width(c), *(display_width(r[i]) for r in rows)])
+              for i, c in enumerate(columns)]
 
     def line(cells: Sequence[str]) -> str:
-        parts = [
-            cell.rjust(w) if num else cell.ljust(w)
-            for cell, w, num in zip(cells, widths, numeric, strict=True)
-        ]
+        parts = [_pad(cell, w, num) for cell, w, num in zip(cells, widths, numeric, strict=True)]
         return "  ".join(parts).rstrip()
 
     out = [title] if title else []

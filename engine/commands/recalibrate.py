@@ -11,6 +11,7 @@ import pandas as pd
 import engine
 from engine.actuals import load_actuals
 from engine.actuals.beliefs import BeliefOptions
+from engine.commands.names import display_names, named_tables
 from engine.commands.review import render_review
 from engine.errors import UsageError
 from engine.jobs.recalibrate import FORECASTS, RecalibrateOptions, Recalibration, recalibrate
@@ -49,7 +50,8 @@ def final_review(scenario: str | Path, actuals: str | Path, plan: str | Path | N
 def final_review_text(r: Review, s: Scenario) -> str:
     """The final review, saying why there is no re-plan."""
     return (f"Week {r.weeks} of {s.horizon.weeks}: the quarter is over, nothing is left to "
-            "re-plan; its final review follows.\n\n" + render_review(r))
+            "re-plan; its final review follows.\n\n"
+            + render_review(r, None, s.currency, display_names(s)))
 
 
 def recalibrate_files(scenario: str | Path, actuals: str | Path, as_of_week: int,
@@ -143,8 +145,8 @@ def _target_moves(rc: Recalibration, currency: str) -> list[str]:
 
 def _choice(rc: Recalibration, currency: str) -> str:
     mean, se = rc.gain
-    diff = (f"{_money(abs(mean), currency)} {'more' if mean > 0 else 'less'} gross profit after "
-            f"marketing than the plan in force (standard error {_money(se, currency)})")
+    diff = (f"{_money(abs(mean), currency)} {'more' if mean > 0 else 'less'} net contribution "
+            f"than the plan in force (standard error {_money(se, currency)})")
     if rc.adopted == FORECASTS[1]:
         return (f"Keep the plan in force for the money left: the re-optimised plan gives {diff}; "
                 "only the targets are recalibrated.")
@@ -158,7 +160,7 @@ def explain(rc: Recalibration, s: Scenario) -> list[str]:
     before, old, new = (f.loc[n].to_dict() for n in FORECASTS)
     booked = sum(rc.state.revenue_booked.values())
     spent = float(rc.spend.spent.sum())
-    better = "more" if new['contribution'] > old['contribution'] else "less"
+    better = "more" if new['net_contribution'] > old['net_contribution'] else "less"
     return [
         f"Week {K} of {W}: {_money(booked, cur)} booked; {_money(spent, cur)} of marketing "
         "money already spent stays where it was spent.",
@@ -168,8 +170,8 @@ def explain(rc: Recalibration, s: Scenario) -> list[str]:
         f"(P10-P90 {_money(old['p10'], cur)}-{_money(old['p90'], cur)}); before the quarter "
         f"it was {_money(before['revenue'], cur)} ({old['revenue'] / before['revenue'] - 1:+.1%}).",
         f"Re-optimised plan: {_money(new['revenue'], cur)} revenue and "
-        f"{_money(new['contribution'], cur)} gross profit after marketing, {better} than the "
-        f"plan in force ({_money(old['contribution'], cur)}).",
+        f"{_money(new['net_contribution'], cur)} net contribution, {better} than the "
+        f"plan in force ({_money(old['net_contribution'], cur)}).",
         f"Money left moves: {_spend_moves(rc, cur)}.",
         _choice(rc, cur),
         *_target_moves(rc, cur),
@@ -210,8 +212,8 @@ def _fan(rc: Recalibration) -> pd.DataFrame:
 
 
 def _kpis(rc: Recalibration) -> pd.DataFrame:
-    """The adopted plan's simulated KPIs, without those the re-plan reports itself (targets,
-    contribution after marketing)."""
+    """The adopted plan's simulated KPIs, without those the re-plan reports itself (targets;
+    net contribution, which the forecasts table states with the quarter's whole spend)."""
     kpis = rc.simulations[rc.adopted].summary()
     dropped = {"net_contribution", "target", "attainment", "hit_target"}
     return kpis[~kpis.metric.isin(dropped)].reset_index(drop=True)
@@ -231,6 +233,7 @@ def report_data(rc: Recalibration, s: Scenario) -> ReportData:
         "beliefs": rc.beliefs.table,
     }
     return ReportData(title=f"Re-plan of {s.name} after week {rc.as_of_week}",
-                      scenario=s.name, currency=s.currency, headline=heads, tables=tables,
+                      scenario=s.name, currency=s.currency, headline=heads,
+                      tables=named_tables(tables, s), lang=s.language,
                       meta={"as_of_week": rc.as_of_week, "explanation": explain(rc, s)},
                       kind="recalibrate")

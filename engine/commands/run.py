@@ -16,21 +16,23 @@ import numpy as np
 import pandas as pd
 
 import engine
+from engine.commands.names import display_names, named_tables, outcome_tables
+from engine.commands.targetsheet import target_sheets
 from engine.errors import UsageError
 from engine.jobs.run import Comparison, RunResult
-from engine.output import render_table, to_jsonable
-from engine.report.data import Headline, ReportData
+from engine.jobs.tiers import segment_month_targets, tier_targets
+from engine.kpis import format_kpi, kpi, unit_of
+from engine.output import display_width, render_table, to_jsonable
+from engine.report.data import Headline, ReportData, Unit
+from engine.report.i18n import money_zh, tr
 from engine.scenario.schema import Scenario
 from engine.simulate import SimulationResult
 
-KPI_HEADLINES: tuple[tuple[str, str, str], ...] = (
-    ("gross_profit", "Gross profit", "money"),
-    ("revenue", "Revenue", "money"),
-    ("hit_target", "Chance of hitting target", "share"),
-    ("new_product_share", "New-product share", "share"),
-    ("fill_rate", "Fill rate", "share"),
-    ("dso", "Days sales outstanding", "days"),
+KPI_HEADLINES: tuple[str, ...] = (
+    "gross_profit", "net_contribution", "revenue", "hit_target", "new_product_share",
+    "fill_rate", "dso",
 )
+"""The headline cards, in order (labels, units and statistics from ``engine.kpis``)."""
 
 
 def _kpi(sim: SimulationResult, metric: str) -> pd.Series:
@@ -38,34 +40,31 @@ def _kpi(sim: SimulationResult, metric: str) -> pd.Series:
     return summary[summary.metric == metric].iloc[0]
 
 
-def headline(run: RunResult) -> list[Headline]:
+def headline(run: RunResult, lang: str | None = None) -> list[Headline]:
     """Headline figures: P50 with P10-P90 (the chance of hitting target is a probability)."""
     out = []
-    for metric, label, unit in KPI_HEADLINES:
-        k = _kpi(run.simulation, metric)
-        if metric == "hit_target":
+    cur, lang = run.scenario.currency, lang or run.scenario.language
+    for metric in KPI_HEADLINES:
+        k, info = _kpi(run.simulation, metric), kpi(metric)
+        unit: Unit = info.unit if info.unit != "number" else "count"
+        if info.stat == "mean":
             target = float(_kpi(run.simulation, "target")["mean"])
-            out.append(
-                Headline(
-                    label,
-                    k["mean"],
-                    k["mean"],
-                    k["mean"],
-                    "share",
-                    note=f"target {run.scenario.currency}{target / 1e6:,.1f}M",
-                )
-            )
+            note = tr(lang)("target {target}").format(
+                target=money_zh(target, cur) if lang == "zh"
+                else format_kpi("target", target, cur))
+            out.append(Headline(info.label, k["mean"], k["mean"], k["mean"], unit, note=note))
         else:
-            out.append(Headline(label, k["p10"], k["p50"], k["p90"], unit))  # type: ignore[arg-type]
+            out.append(Headline(info.label, k["p10"], k["p50"], k["p90"], unit))
     spend = run.plan.total_spend
     out.append(
         Headline(
-            "Marketing spend",
+            kpi("spend").label,
             spend,
             spend,
             spend,
             "money",
-            note=f"{run.scenario.budget.reserve_share:.0%} reserve held back",
+            note=tr(lang)("{share} reserve held back").format(
+                share=f"{run.scenario.budget.reserve_share:.0%}"),
         )
     )
     return out
@@ -119,6 +118,7 @@ def _meta(run: RunResult, now: datetime) -> dict[str, Any]:
         "plan": run.plan.source,
         "targets": f"policy rule '{run.scenario.policy.target.rule}' on a pilot forecast",
         "quarterplan": engine.__version__,
+        "description": run.scenario.description,
     }
     if opt is not None:
         meta |= {
@@ -147,6 +147,11 @@ def run_tables(run: RunResult) -> dict[str, pd.DataFrame]:
     stock = _stock(run)
     if stock is not None:
         tables["stock"] = stock
+    tables |= target_sheets(plan.targets, run.scenario)
+    tiers = tier_targets(plan.targets, sim)
+    if not tiers.empty:
+        tables["tier_targets"] = tiers
+    tables |= outcome_tables(sim.outcomes(plan.targets, segment_month_targets(tiers, sim)))
     if run.optimization is not None:
         tables["shadow_prices"] = run.optimization.shadow_prices
         tables["expected_outcome"] = run.optimization.outcome
@@ -179,17 +184,20 @@ def management_lines(sim: SimulationResult, name: str | None = None,
     return lines
 
 
-def run_report_data(run: RunResult, now: datetime | None = None) -> ReportData:
-    """The run as the report layer's input (kind ``run``)."""
-    when = now or datetime.now()
+def run_report_data(run: RunResult, now: datetime | None = None,
+                    lang: str | None = None) -> ReportData:
+    """The run as the report layer's input (kind ``run``) in ``lang`` (default: the
+    scenario's language)."""
+    when, lang = now or datetime.now(), lang or run.scenario.language
     return ReportData(
-        title=f"Quarter plan — {run.scenario.name}",
+        title=tr(lang)("Quarter plan — {name}").format(name=run.scenario.name),
         scenario=run.scenario.name,
         currency=run.scenario.currency,
-        headline=headline(run),
-        tables=run_tables(run),
+        headline=headline(run, lang),
+        tables=named_tables(run_tables(run), run.scenario),
         meta=_meta(run, when),
         kind="run",
+        lang=lang,
     )
 
 
@@ -202,11 +210,16 @@ def run_json(run: RunResult) -> dict[str, Any]:
             "plan": run.plan.to_dict(),
             "optimization": opt.to_dict() if opt is not None else None,
             "simulation": run.simulation.to_dict(),
+            "outcomes": run.simulation.outcomes(run.plan.targets, segment_month_targets(
+                tier_targets(run.plan.targets, run.simulation), run.simulation)),
         }
     )
 
 
-def _band(k: pd.Series, money: bool, currency: str) -> str:
+def _band(k: pd.Series, money: bool, currency: str, lang: str = "en") -> str:
+    if money and lang == "zh":
+        low, mid, high = (money_zh(float(k[q]), currency) for q in ("p10", "p50", "p90"))
+        return f"{mid}（P10–P90 {low}–{high}）"
     if money:
         return (
             f"{currency}{k['p50'] / 1e6:,.2f}M (P10–P90 {currency}{k['p10'] / 1e6:,.2f}M–"
@@ -215,24 +228,43 @@ def _band(k: pd.Series, money: bool, currency: str) -> str:
     return f"{k['p50']:.1%} (P10–P90 {k['p10']:.1%}–{k['p90']:.1%})"
 
 
-def headline_text(run: RunResult) -> str:
-    """What the terminal shows after a run."""
-    s, sim, cur = run.scenario, run.simulation, run.scenario.currency
+def _money_text(value: float, currency: str, lang: str, millions: bool = True) -> str:
+    if lang == "zh":
+        return money_zh(value, currency)
+    return f"{currency}{value / 1e6:,.2f}M" if millions else f"{currency}{value:,.0f}"
+
+
+def _label(text: str, width: int = 18) -> str:
+    """``text`` padded to ``width`` terminal columns (CJK characters take two)."""
+    return "  " + text + " " * max(width - display_width(text), 1)
+
+
+def headline_text(run: RunResult, lang: str = "en") -> str:
+    """What the terminal shows after a run, in ``lang`` (labels from the message catalogue,
+    money in 万/亿 in Chinese), with the scenario's display names."""
+    s, sim, cur, t = run.scenario, run.simulation, run.scenario.currency, tr(lang)
     hit = float(_kpi(sim, "hit_target")["mean"])
     target = float(_kpi(sim, "target")["mean"])
     lines = [
-        f"{s.name}: {sim.replications} simulated quarters, seed {sim.seed}",
-        f"  gross profit  {_band(_kpi(sim, 'gross_profit'), True, cur)}",
-        f"  revenue       {_band(_kpi(sim, 'revenue'), True, cur)}",
-        f"  target        {cur}{target / 1e6:,.2f}M ({s.policy.target.rule} rule): "
-        f"hit in {hit:.0%} of quarters",
-        f"  new products  {_band(_kpi(sim, 'new_product_share'), False, cur)} of revenue",
+        t("{name}: {n} simulated quarters, seed {seed}").format(
+            name=s.name, n=sim.replications, seed=sim.seed),
+        *(_label(t(word)) + _band(_kpi(sim, metric), True, cur, lang)
+          for word, metric in (("gross profit", "gross_profit"),
+                               ("net contribution", "net_contribution"), ("revenue", "revenue"))),
+        _label(t("target")) + t("{target} ({rule} rule): hit in {share} of quarters").format(
+            target=_money_text(target, cur, lang), rule=s.policy.target.rule, share=f"{hit:.0%}"),
+        _label(t("new products")) + _band(_kpi(sim, "new_product_share"), False, cur)
+        + " " + t("of revenue"),
         "",
     ]
+    names = display_names(s)["channel"]
     by_channel = run.plan.spend.groupby("channel").spend.sum().sort_values(ascending=False)
     total = by_channel.sum()
-    split = ", ".join(f"{c} {v / total:.0%}" for c, v in by_channel.items() if total > 0)
-    lines.append(f"Spend {cur}{total:,.0f} of {cur}{s.budget.spendable:,.0f}: {split}")
+    split = ", ".join(f"{names.get(str(c), c)} {v / total:.0%}" for c, v in by_channel.items()
+                      if total > 0)
+    lines.append(t("Spend {spent} of {budget}: {split}").format(
+        spent=_money_text(total, cur, lang, False),
+        budget=_money_text(s.budget.spendable, cur, lang, False), split=split))
     if run.optimization is not None:
         lines.append("What the constraints cost:")
         lines += [f"  {m}" for m in _top_prices(run.optimization.shadow_prices)]
@@ -307,14 +339,11 @@ def compare_report_data(c: Comparison, now: datetime | None = None) -> ReportDat
         scenario=", ".join(c.names),
         currency=base.scenario.currency,
         headline=headline(base),
-        tables=tables,
+        tables=named_tables(tables, base.scenario),
         meta={**_meta(base, when), "scenarios": c.names},
         kind="compare",
+        lang=base.scenario.language,
     )
-
-
-MEAN_METRICS = frozenset({"hit_target"})
-"""KPIs shown by their mean (a 0/1 outcome's mean is its probability; its median is not)."""
 
 
 def comparison_text(c: Comparison) -> str:
@@ -326,7 +355,7 @@ def comparison_text(c: Comparison) -> str:
         row: dict[str, Any] = {"metric": metric}
         for name in c.names:
             r = t[(t.metric == metric) & (t.scenario == name)].iloc[0]
-            row[name] = _fmt(metric, r["mean"] if metric in MEAN_METRICS else r.p50)
+            row[name] = _fmt(metric, r["mean"] if kpi(metric).stat == "mean" else r.p50)
             if name != c.names[0]:
                 low, high = _fmt(metric, r.diff_lo, True), _fmt(metric, r.diff_hi, True)
                 row[f"{name} − {c.names[0]} (95%)"] = (
@@ -340,19 +369,23 @@ def comparison_text(c: Comparison) -> str:
     )
     if c.plan_from:
         head += f"; the plan of {c.plan_from} is held fixed"
-    title = "P50 by scenario (hit_target: probability), paired difference against the first"
+    title = ("P50 by scenario (the chance of hitting target: its probability), paired "
+             "difference against the first")
+    frame = pd.DataFrame(rows)
     managed = [line for name, r in zip(c.names, c.runs, strict=True)
                for line in management_lines(r.simulation, name, r.scenario.currency)]
     tail = "\n" + "\n".join(managed) + "\n" if managed else ""
-    return head + "\n\n" + render_table(pd.DataFrame(rows), title) + tail
+    return head + "\n\n" + render_table(frame, title, right=tuple(frame.columns[1:])) + tail
 
 
 def _fmt(metric: str, value: float, signed: bool = False) -> str:
+    """A compared KPI without the currency (columns are side by side): ``12.41M``, ``60.0%``."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     sign = "+" if signed else ""
-    if metric in ("revenue", "gross_profit", "net_contribution"):
+    unit = unit_of(metric)
+    if unit == "money":
         return f"{value / 1e6:{sign},.2f}M"
-    if "share" in metric or metric in ("attainment", "hit_target", "fill_rate", "rep_utilisation"):
+    if unit == "share":
         return f"{value * 100:{sign}.1f}%"
     return f"{value:{sign},.2f}"

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
+from engine.commands.names import named_tables, outcome_tables
 from engine.commands.run import funnel_with_bottleneck, management_lines
+from engine.jobs.tiers import segment_month_targets, tier_targets
+from engine.kpis import display_frame, kpi
 from engine.output import render_table
 from engine.plan import Plan, even_plan, read_plan
 from engine.report.data import Headline, ReportData
@@ -13,7 +18,8 @@ from engine.scenario.schema import Scenario
 from engine.simulate.result import SimulationResult, weekly_frame
 
 HEADLINE = [
-    "revenue", "gross_profit", "attainment", "hit_target", "new_product_share", "fill_rate",
+    "revenue", "gross_profit", "net_contribution", "target", "attainment", "hit_target",
+    "new_product_share", "fill_rate",
     "stockout_days", "rep_utilisation", "lead_response_days", "cold_share", "dso",
     "overdue_share", "cash", "receivables",
 ]
@@ -53,7 +59,7 @@ def _headline(result: SimulationResult) -> pd.DataFrame:
     return summary.loc[rows].reset_index()
 
 
-def render_text(result: SimulationResult) -> str:
+def render_text(result: SimulationResult, currency: str = "") -> str:
     """The table output: settings and notes, headline KPIs, revenue fan, funnel, alerts."""
     head = (f"{result.scenario}: {result.replications} replications, seed {result.seed}, "
             f"plan: {result.plan_source or 'given'}")
@@ -65,7 +71,9 @@ def render_text(result: SimulationResult) -> str:
     funnel = result.funnel[["stage", "entered", "converted", "cold", "cold_share",
                             "mean_wait_days"]]
     parts = [
-        render_table(_headline(result), "Quarter KPIs (hit_target mean = probability)"),
+        render_table(display_frame(_headline(result), currency), "Quarter KPIs "
+                     "(the chance of hitting target is the mean of a 0/1 outcome)",
+                     right=("mean", "p10", "p50", "p90")),
         render_table(bands, "Cumulative revenue by week"),
         render_table(funnel, "Funnel (mean per quarter)"),
         _alerts_text(result.alerts),
@@ -94,17 +102,29 @@ def _fan(result: SimulationResult) -> pd.DataFrame:
     return bands
 
 
-def report_data(result: SimulationResult, currency: str) -> ReportData:
+def simulate_json(result: SimulationResult, plan: Plan) -> dict[str, Any]:
+    """The JSON output: the simulation's data and its outcomes by region, line, channel and
+    segment against the plan's targets."""
+    return {**result.to_dict(), "outcomes": _outcomes(result, plan)}
+
+
+def _outcomes(result: SimulationResult, plan: Plan) -> dict[str, pd.DataFrame]:
+    """Outcomes against the plan's targets, the segments' against the tier targets."""
+    tiers = tier_targets(plan.targets, result)
+    return result.outcomes(plan.targets, segment_month_targets(tiers, result))
+
+
+def report_data(result: SimulationResult, scenario: Scenario, plan: Plan) -> ReportData:
     """The simulation for the run folder and HTML report (kind ``simulate``): the KPI summary,
-    every replication's KPIs, the revenue fan, the weekly means, replication 0's weekly series,
-    the funnel and the alerts."""
+    every replication's KPIs, the revenue fan, the outcomes by region, line, channel and
+    segment, the weekly means, replication 0's weekly series, the funnel and the alerts."""
     rows = {str(r["metric"]): r for r in result.summary().to_dict(orient="records")}
-    heads = [Headline(label, float(rows[m]["p10"]), float(rows[m]["p50"]), float(rows[m]["p90"]),
-                      "money")
-             for m, label in (("revenue", "Revenue"), ("gross_profit", "Gross profit"))
-             if m in rows]
+    heads = [Headline(kpi(m).label, float(rows[m]["p10"]), float(rows[m]["p50"]),
+                      float(rows[m]["p90"]), "money")
+             for m in ("revenue", "gross_profit", "net_contribution") if m in rows]
     tables = {
         "kpis": result.summary(), "replication_kpis": result.kpis, "revenue_fan": _fan(result),
+        **outcome_tables(_outcomes(result, plan)),
         "weekly_mean": weekly_means(result), "weekly_replication0": replication_weekly(result),
         "funnel": funnel_with_bottleneck(result), "alerts": result.alerts,
     }
@@ -112,7 +132,9 @@ def report_data(result: SimulationResult, currency: str) -> ReportData:
         tables["management"] = result.management()
         tables["firings"] = result.firings
     meta = {"seed": result.seed, "replications": result.replications,
-            "plan": result.plan_source, "notes": "; ".join(result.notes)}
+            "plan": result.plan_source, "notes": "; ".join(result.notes),
+            "description": scenario.description}
     return ReportData(title=f"Simulation — {result.scenario}", scenario=result.scenario,
-                      currency=currency, headline=heads, tables=tables, meta=meta,
-                      kind="simulate")
+                      currency=scenario.currency, headline=heads,
+                      tables=named_tables(tables, scenario), meta=meta, kind="simulate",
+                      lang=scenario.language)

@@ -68,6 +68,7 @@ def sweep_text(sweep: Sweep, s: Scenario) -> str:
             "shadow_price",
             "status",
             "sim_revenue_p50",
+            "sim_net_contribution_p50",
             "sim_hit_target",
         )
         if c in f.columns

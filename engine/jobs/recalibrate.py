@@ -77,16 +77,17 @@ class Recalibration:
         quarter (what the actuals alone change is ``new_target`` against it), the recalibrated
         targets, and ``new / old - 1``.
     forecast:
-        ``forecast, revenue, p10, p50, p90, gross_profit, spend, contribution``: the quarter's
+        ``forecast, revenue, p10, p50, p90, gross_profit, spend, net_contribution``: the quarter's
         revenue and gross profit (booked plus simulated, means and revenue percentiles) under
-        each of ``FORECASTS``, its marketing spend, and gross profit less that spend.
+        each of ``FORECASTS``, its marketing spend, and its mean net contribution (gross profit
+        less that spend, the rep cost and the backup supplier's premium, see ``engine.kpis``).
     adopted:
         The plan ``new_plan`` carries on from here: the re-optimised one, unless it does not
         beat the plan in force in simulation and the plan in force still fits the quarter's
         budget and spend bounds (then the plan in force is kept and only targets change).
     gain:
-        Mean and standard error of the re-optimised plan's gross profit after marketing less the
-        plan in force's, replication by replication (common random numbers; money).
+        Mean and standard error of the re-optimised plan's net contribution less the plan in
+        force's, replication by replication (common random numbers; money).
     booked_weekly:
         Revenue booked in each week up to ``as_of_week`` (money).
     """
@@ -179,15 +180,22 @@ def _as_quarter_reps(rest: Plan, hired: dict[tuple[str, str], int]) -> Plan:
     return Plan(rest.scenario, rest.spend, reps, rest.targets, rest.source)
 
 
-def paired_gain(old: SimulationResult, new: SimulationResult, old_spend: float,
-                new_spend: float) -> tuple[float, float]:
-    """Mean and standard error of the difference in gross profit after marketing (money),
-    paired by replication (both runs share their random streams)."""
-    def profit(sim: SimulationResult) -> np.ndarray:
-        k = sim.kpis[sim.kpis.metric == "gross_profit"].sort_values("replication")
+def net_contribution(sim: SimulationResult, quarter_spend: float) -> np.ndarray:
+    """Each replication's net contribution (``engine.kpis``) with ``quarter_spend`` as the
+    quarter's marketing spend (money already spent included): gross profit less that spend,
+    the plan's rep cost and the backup supplier's premium."""
+    def kpi(name: str) -> np.ndarray:
+        k = sim.kpis[sim.kpis.metric == name].sort_values("replication")
         return k.value.to_numpy(dtype=float)
 
-    diff = (profit(new) - new_spend) - (profit(old) - old_spend)
+    return kpi("gross_profit") - kpi("backup_cost") - sim.inputs.rep_cost - quarter_spend
+
+
+def paired_gain(old: SimulationResult, new: SimulationResult, old_spend: float,
+                new_spend: float) -> tuple[float, float]:
+    """Mean and standard error of the difference in net contribution (money), paired by
+    replication (both runs share their random streams)."""
+    diff = net_contribution(new, new_spend) - net_contribution(old, old_spend)
     se = float(diff.std(ddof=1) / np.sqrt(diff.size)) if diff.size > 1 else float("nan")
     return float(diff.mean()), se
 
@@ -211,7 +219,8 @@ def _forecast_row(name: str, sim: SimulationResult, spend: float) -> list[Any]:
     kpis = sim.kpis
     revenue = kpis[kpis.metric == "revenue"].value.to_numpy(dtype=float)
     profit = kpis[kpis.metric == "gross_profit"].value.to_numpy(dtype=float)
-    return [name, revenue.mean(), *np.percentile(revenue, [10, 50, 90]), profit.mean(), spend]
+    return [name, revenue.mean(), *np.percentile(revenue, [10, 50, 90]), profit.mean(), spend,
+            float(net_contribution(sim, spend).mean())]
 
 
 def recalibrate(s: Scenario, a: Actuals, plan: Plan, options: RecalibrateOptions | None = None,
@@ -258,8 +267,8 @@ def recalibrate(s: Scenario, a: Actuals, plan: Plan, options: RecalibrateOptions
               float(spend.new_quarter.sum()))
     forecast = pd.DataFrame(
         [_forecast_row(n, sims[n], t) for n, t in zip(FORECASTS, totals, strict=True)],
-        columns=["forecast", "revenue", "p10", "p50", "p90", "gross_profit", "spend"])
-    forecast["contribution"] = forecast.gross_profit - forecast.spend
+        columns=["forecast", "revenue", "p10", "p50", "p90", "gross_profit", "spend",
+                 "net_contribution"])
     before = remaining_targets(sims[FORECASTS[0]], s, start)
     return Recalibration(start, beliefs, state, plan, new_plan, spend,
                          _target_table(plan, new_targets, before, start), forecast, adopted,

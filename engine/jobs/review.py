@@ -9,7 +9,7 @@ scenario overlay for next quarter; without one, the review reports what was obse
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -18,8 +18,13 @@ import pandas as pd
 from engine.actuals import REPEAT, Actuals
 from engine.actuals.beliefs import BeliefOptions, Beliefs, update_beliefs
 from engine.actuals.evidence import conversion_counts, stage_order
+from engine.errors import Problem, ScenarioError
+from engine.jobs.run import forecast_plan
+from engine.jobs.tiers import business_of, tier_attainment, tier_targets
+from engine.optimize import optimize
 from engine.plan import Plan
 from engine.scenario.schema import Scenario
+from engine.simulate import MonteCarlo, simulate
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,10 @@ class Review:
         ``product, weeks_out, weeks_below_safety, min_on_hand, max_backorders``.
     beliefs:
         The updated beliefs (``None`` without a scenario).
+    warnings:
+        What partial actuals lack, by name: regions of the scenario without rows, weeks
+        without rows of a metric given in other weeks, metrics the review reads that are
+        absent (their tables then show zeros).
     """
 
     weeks: int
@@ -60,6 +69,10 @@ class Review:
     channels: pd.DataFrame
     stock: pd.DataFrame
     beliefs: Beliefs | None
+    warnings: tuple[str, ...] = ()
+    tiers: pd.DataFrame | None = None
+    """``tier, revenue, target, attainment`` by customer tier (``engine.jobs.tiers``), when
+    tier targets were set."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data of the whole review."""
@@ -72,6 +85,8 @@ class Review:
             "channels": self.channels,
             "stock": self.stock,
             "beliefs": self.beliefs.table if self.beliefs is not None else [],
+            "warnings": list(self.warnings),
+            "tiers": self.tiers if self.tiers is not None else [],
         }
 
 
@@ -85,15 +100,33 @@ def _targets(a: Actuals, plan: Plan | None) -> pd.DataFrame:
     return t.rename(columns={"target": "value"})[["region", "line", "week", "value"]]
 
 
-def attainment(a: Actuals, plan: Plan | None = None) -> pd.DataFrame:
-    """Revenue against target by region and by product line (see ``Review.attainment``)."""
+def _in_order(table: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """``table`` (indexed by id) with the ids of ``order`` first, in that order."""
+    rank = {k: i for i, k in enumerate(order)}
+    keys = sorted(table.index, key=lambda k: (rank.get(str(k), len(rank)), str(k)))
+    return table.reindex(keys)
+
+
+def scenario_order(s: Scenario | None) -> dict[str, list[str]]:
+    """The scenario's order of regions, lines and channels (empty without a scenario)."""
+    if s is None:
+        return {"region": [], "line": [], "channel": []}
+    return {"region": [r.id for r in s.regions],
+            "line": list(dict.fromkeys(p.line for p in s.products)),
+            "channel": [c.id for c in s.channels]}
+
+
+def attainment(a: Actuals, plan: Plan | None = None, s: Scenario | None = None) -> pd.DataFrame:
+    """Revenue against target by region and by product line (see ``Review.attainment``), in
+    the scenario's order when one is given."""
     revenue = a.rows("revenue")
     targets = _targets(a, plan)
     parts = []
     for by in ("region", "line"):
         got = revenue.groupby(by).value.sum().rename("revenue")
         want = targets.groupby(by).value.sum().rename("target")
-        table = pd.concat([got, want], axis=1).fillna({"revenue": 0.0})
+        table = _in_order(pd.concat([got, want], axis=1), scenario_order(s)[by])
+        table = table.fillna({"revenue": 0.0})
         if len(targets):
             table["target"] = table.target.fillna(0.0)
         table.index = table.index.map(lambda x: x or "(unassigned)")
@@ -181,7 +214,7 @@ def channels_table(a: Actuals, s: Scenario | None) -> pd.DataFrame:
     paid = table.spend > 0
     table["cost_per_lead"] = (table.spend / table.leads.where(table.leads > 0)).where(paid)
     table["cost_per_win"] = (table.spend / table.wins.where(table.wins > 0)).where(paid)
-    table = table.reset_index(names="channel")
+    table = _in_order(table, scenario_order(s)["channel"]).reset_index(names="channel")
     table["channel"] = table.channel.replace("", "(all sources)")
     return table
 
@@ -210,18 +243,86 @@ def stock_table(a: Actuals, s: Scenario | None) -> pd.DataFrame:
                                        "min_on_hand", "max_backorders"])
 
 
+def reviewed_targets(a: Actuals, plan: Plan | None) -> pd.DataFrame:
+    """``region, line, week, target`` the review measures against (``_targets``)."""
+    return _targets(a, plan).rename(columns={"value": "target"})
+
+
+def with_tiers(r: Review, a: Actuals, s: Scenario, plan: Plan | None,
+               mc: MonteCarlo | None = None) -> Review:
+    """``r`` with attainment by customer tier: the reviewed targets shared over segments by a
+    forecast of ``plan`` (the optimiser's plan without one; ``mc``: 100 replications)."""
+    targets = reviewed_targets(a, plan)
+    if targets.empty:
+        return r
+    sim = simulate(s, plan or optimize(s).plan, mc or MonteCarlo(replications=100))
+    tiers = tier_targets(targets, sim)
+    return replace(r, tiers=tier_attainment(a, tiers, business_of(sim)))
+
+
+def rule_plan(s: Scenario, mc: MonteCarlo | None = None) -> Plan:
+    """The optimiser's plan with targets set by the scenario's target rule on a pilot forecast
+    (the targets ``run`` sets): what actuals without targets are reviewed against."""
+    return forecast_plan(s, optimize(s).plan, mc or MonteCarlo())
+
+
+REVIEWED = ("revenue", "wins", "leads", "spend")
+"""Metrics the review's tables read; ``revenue`` it cannot do without."""
+
+
+def check_reviewable(a: Actuals) -> None:
+    """Raise ``ScenarioError`` (naming the file) when a metric the review cannot do without is
+    absent altogether."""
+    if not a.has("revenue"):
+        raise ScenarioError(a.source, [Problem(
+            "metric", "no revenue rows: the review needs revenue (region, week) to measure "
+            "attainment", "revenue")])
+
+
+def _names(items: list[str], most: int = 6) -> str:
+    shown = ", ".join(items[:most])
+    return shown + (f" and {len(items) - most} more" if len(items) > most else "")
+
+
+def _missing_weeks(a: Actuals, metric: str) -> list[int]:
+    weeks = set(a.rows(metric).week.astype(int))
+    return [w for w in range(1, a.as_of_week + 1) if w not in weeks]
+
+
+def gaps(a: Actuals, s: Scenario | None) -> list[str]:
+    """Warnings naming what partial actuals lack (see ``Review.warnings``)."""
+    out = []
+    if s is not None:
+        present = set(a.frame.region[a.frame.region != ""])
+        absent = [r.id for r in s.regions if r.id not in present]
+        if absent:
+            out.append(f"no rows for region(s) {_names(absent)} of the scenario: their figures "
+                       "show as zero")
+    for metric in REVIEWED:
+        if not a.has(metric):
+            out.append(f"no {metric} rows: the review shows zero {metric}")
+        elif weeks := _missing_weeks(a, metric):
+            out.append(f"{metric} missing for week(s) {_names([str(w) for w in weeks])} of "
+                       f"1-{a.as_of_week}: counted as zero")
+    return out
+
+
 def review(a: Actuals, s: Scenario | None = None, plan: Plan | None = None,
            options: BeliefOptions | None = None) -> Review:
-    """Review the quarter in ``a`` (against ``s`` and ``plan``'s targets when given)."""
+    """Review the quarter in ``a`` (against ``s`` and ``plan``'s targets when given).
+
+    Raises ``ScenarioError`` when the actuals have no revenue at all (``check_reviewable``)."""
+    check_reviewable(a)
     beliefs = update_beliefs(a, s, options) if s is not None else None
     funnel = funnel_table(a, s, beliefs)
     return Review(
         weeks=a.as_of_week,
-        attainment=attainment(a, plan),
+        attainment=attainment(a, plan, s),
         funnel=funnel,
         bottleneck=bottleneck(funnel),
         customers=customers_table(a, beliefs),
         channels=channels_table(a, s),
         stock=stock_table(a, s),
         beliefs=beliefs,
+        warnings=tuple(gaps(a, s)),
     )

@@ -226,7 +226,7 @@ def _simulated(summary: pd.DataFrame) -> dict[str, float]:
     rows = {r["metric"]: r for r in summary.to_dict(orient="records")}
     out = {
         f"sim_{m}_{q}": float(rows[m][q])
-        for m in ("revenue", "gross_profit")
+        for m in ("revenue", "gross_profit", "net_contribution")
         for q in ("p10", "p50", "p90")
         if m in rows
     }

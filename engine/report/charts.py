@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 
 from engine.report.formatting import format_count, format_money, format_value
+from engine.report.i18n import tr
 from engine.report.svg import (
     ALERT,
     CATEGORY,
@@ -77,7 +78,8 @@ def _value_range(frame: pd.DataFrame, columns: Sequence[str],
     return low - pad, high + pad
 
 
-def revenue_fan_svg(fan: pd.DataFrame, currency: str, *, height: float = 330) -> str:
+def revenue_fan_svg(fan: pd.DataFrame, currency: str, *, height: float = 330,
+                    lang: str = "en") -> str:
     """Cumulative revenue by week: P10–P90 band, P50 line and the cumulative target line.
 
     ``fan`` has ``week, p10, p50, p90, target`` (money, cumulative); a missing target is not drawn.
@@ -101,8 +103,9 @@ def revenue_fan_svg(fan: pd.DataFrame, currency: str, *, height: float = 330) ->
         target = fan["target"].dropna().iloc[-1]
         labels.append((sy(target), "Target " + format_money(target, currency), TARGET))
     body += _end_labels(labels, box.right + 8)
-    body += legend([("P10–P90", PRIMARY, "band"), ("P50 (median)", PRIMARY, "line"),
-                    ("Cumulative target", TARGET, "dash")], box.left, 20)
+    t = tr(lang)
+    body += legend([("P10–P90", PRIMARY, "band"), (t("P50 (median)"), PRIMARY, "line"),
+                    (t("Cumulative target"), TARGET, "dash")], box.left, 20)
     return document(WIDTH, height, "Cumulative revenue against target", body)
 
 

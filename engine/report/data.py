@@ -30,6 +30,8 @@ from typing import Any, Literal, get_args
 
 import pandas as pd
 
+from engine.kpis import label_of, unit_of
+
 Unit = Literal["money", "share", "count", "days"]
 Kind = Literal["run", "compare", "sweep", "recalibrate", "simulate", "optimize", "review"]
 UNITS: tuple[str, ...] = get_args(Unit)
@@ -68,32 +70,46 @@ COLUMN_UNITS: dict[str, dict[str, str]] = {
 }
 """Unit of each numeric column whose unit does not depend on the row."""
 
+OUTCOME_TABLES = ("outcomes_region", "outcomes_line", "outcomes_region_line", "outcomes_channel",
+                  "outcomes_segment")
+"""Simulated outcomes by region, line, region x line, channel and segment (columns:
+``engine.simulate.breakdown.OUTCOME_COLUMNS`` after the keys)."""
+OUTCOME_UNITS: dict[str, str] = {
+    **{c: "money" for c in ("revenue", "revenue_p10", "revenue_p50", "revenue_p90",
+                            "gross_profit", "target")},
+    **{c: "count" for c in ("wins", "orders")},
+    **{c: "share" for c in ("attainment", "attainment_p10", "attainment_p50", "attainment_p90",
+                            "hit_target", "chance_of_missing")},
+}
+COLUMN_UNITS |= {name: OUTCOME_UNITS for name in (*OUTCOME_TABLES, "risk", "attainment",
+                                                   "tier_targets", "tier_attainment")}
+
+TARGET_SHEETS = ("target_sheet", "target_sheet_lines")
+"""Targets as a region manager reads them: region x month, and region x line x month (money,
+with totals)."""
+COLUMN_UNITS |= {name: {"quarter": "money", **{f"month {m}": "money" for m in range(1, 13)}}
+                 for name in TARGET_SHEETS}
+
 ROW_UNIT_COLUMNS: dict[str, tuple[str, ...]] = {
     "kpis": ("mean", "se", "p10", "p50", "p90"),
     "comparison": ("p10", "p50", "p90", "diff_mean", "diff_lo", "diff_hi"),
 }
-"""Columns whose unit is the unit of the row's ``metric`` (see ``metric_unit``)."""
-
-_UNIT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("share", ("share", "rate", "prob", "attainment", "utilisation", "utilization", "margin_pct",
-               "fill")),
-    ("days", ("days", "dso", "response_time", "lead_time")),
-    ("money", ("revenue", "profit", "cash", "receivable", "spend", "cost", "budget", "money",
-               "objective", "value")),
-)
-
+"""Columns whose unit is the unit of the row's ``metric`` (from the KPI registry)."""
 
 def metric_unit(metric: str) -> str:
-    """The unit of a KPI from its name (``revenue`` → money, ``fill_rate`` → share, …).
+    """The unit of a KPI from the registry (``engine.kpis``); ``number`` when unregistered."""
+    return unit_of(metric)
 
-    Used when a ``kpis`` or ``comparison`` table has no ``unit`` column; anything not
-    recognised is a ``count``.
-    """
-    name = metric.lower()
-    for unit, words in _UNIT_WORDS:
-        if any(word in name for word in words):
-            return unit
-    return "count"
+
+def with_labels(name: str, frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """``frame`` with a ``label`` column (the KPI registry's label) after ``metric`` when it is a
+    table keyed by KPI (``kpis``, ``comparison``); other tables unchanged."""
+    if name not in ROW_UNIT_COLUMNS or "metric" not in frame.columns or "label" in frame.columns:
+        return frame
+    out = frame.copy()
+    out.insert(list(out.columns).index("metric") + 1, "label",
+               [label_of(str(m), lang) for m in out["metric"]])
+    return out
 
 
 def row_units(frame: pd.DataFrame) -> list[str]:
@@ -144,6 +160,8 @@ class ReportData:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     kind: Kind = "run"
+    lang: str = "en"
+    """The language of labels and headers (``engine.report.i18n.LANGS``)."""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

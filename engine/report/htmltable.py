@@ -6,8 +6,9 @@ from typing import Any
 
 import pandas as pd
 
-from engine.report.data import COLUMN_UNITS, ROW_UNIT_COLUMNS, row_units
+from engine.report.data import COLUMN_UNITS, ROW_UNIT_COLUMNS, row_units, with_labels
 from engine.report.formatting import format_value
+from engine.report.i18n import tr, translate_words
 from engine.report.svg import esc
 
 
@@ -15,7 +16,7 @@ def _cell(value: Any, unit: str | None, currency: str) -> tuple[str, bool]:
     """Display text of one cell and whether it is numeric (right-aligned)."""
     if isinstance(value, bool):
         return ("yes" if value else "—"), False
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return "", True
     if isinstance(value, int | float):
         return format_value(float(value), unit or "number", currency), True
@@ -37,17 +38,20 @@ def _units(name: str, frame: pd.DataFrame, default: str) -> list[list[str | None
 
 
 def html_table(frame: pd.DataFrame, currency: str, *, name: str = "", unit: str = "number",
-               limit: int = 25, caption: str = "") -> str:
-    """An HTML table of ``frame`` (first ``limit`` rows) with values formatted for their unit.
+               limit: int = 25, caption: str = "", lang: str = "en") -> str:
+    """An HTML table of ``frame`` (first ``limit`` rows) with values formatted for their unit,
+    headers and interface words in ``lang``.
 
     ``name`` is the table's name in ``ReportData.tables`` (it selects the known column units);
     numeric columns without a known unit are shown in ``unit`` (``money`` for a pivot of money).
     """
-    shown = frame.head(limit).reset_index(drop=True)
+    t = tr(lang)
+    shown = with_labels(name, frame.head(limit).reset_index(drop=True), lang)
     units = _units(name, shown, unit)
+    shown = translate_words(shown, lang)
     head = "".join(
-        f'<th class="num">{esc(_title(c))}</th>' if pd.api.types.is_numeric_dtype(shown[c])
-        and not pd.api.types.is_bool_dtype(shown[c]) else f"<th>{esc(_title(c))}</th>"
+        f'<th class="num">{esc(t(_title(c)))}</th>' if pd.api.types.is_numeric_dtype(shown[c])
+        and not pd.api.types.is_bool_dtype(shown[c]) else f"<th>{esc(t(_title(c)))}</th>"
         for c in shown.columns)
     body = []
     for r, row in enumerate(shown.itertuples(index=False)):
@@ -59,8 +63,9 @@ def html_table(frame: pd.DataFrame, currency: str, *, name: str = "", unit: str 
         body.append("<tr>" + "".join(cells) + "</tr>")
     note = ""
     if len(frame) > limit:
-        note = (f'<p class="note">Showing {limit} of {len(frame):,} rows; the full table is in '
-                f"the CSV files and the workbook.</p>")
+        note = '<p class="note">' + esc(t(
+            "Showing {shown} of {total} rows; the full table is in the CSV files and the "
+            "workbook.").format(shown=limit, total=f"{len(frame):,}")) + "</p>"
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return (f'<div class="table-wrap"><table>{cap}<thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table></div>{note}')

@@ -106,7 +106,8 @@ def _cash() -> pd.DataFrame:
 
 def _kpis() -> pd.DataFrame:
     rows = [("revenue", 60.9e6, 0.21e6), ("gross_profit", 29.4e6, 0.11e6),
-            ("attainment", 1.012, 0.004), ("prob_hit_target", 0.58, 0.035),
+            ("net_contribution", 11.2e6, 0.09e6), ("target", 60.2e6, 0.0),
+            ("attainment", 1.012, 0.004), ("hit_target", 0.58, 0.035),
             ("new_product_share", 0.163, 0.002), ("fill_rate", 0.962, 0.003),
             ("stockout_days", 3.1, 0.4), ("dso", 41.5, 0.3)]
     return pd.DataFrame([{"metric": m, "mean": v, "se": se, "p10": v - 4 * se * 1.3,
@@ -130,8 +131,8 @@ def _comparison() -> pd.DataFrame:
     rows = []
     for scenario, shift in (("base", 0.0), ("price-war", -0.08), ("digital-shift", 0.03)):
         for metric, value in (("revenue", 60.9e6), ("gross_profit", 29.4e6),
-                              ("prob_hit_target", 0.58)):
-            v = value * (1 + shift) if metric != "prob_hit_target" else value + shift * 3
+                              ("hit_target", 0.58)):
+            v = value * (1 + shift) if metric != "hit_target" else value + shift * 3
             diff = v - value
             base = scenario == "base"
             rows.append({"scenario": scenario, "metric": metric, "p10": v * 0.93, "p50": v,

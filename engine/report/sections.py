@@ -11,8 +11,10 @@ import pandas as pd
 from engine.report.bars import comparison_svg, difference_svg, funnel_svg, spend_bars_svg
 from engine.report.charts import cash_svg, frontier_svg, revenue_fan_svg, stock_svg
 from engine.report.data import ReportData, row_units
-from engine.report.formatting import format_money
+from engine.report.formatting import format_money, format_share
+from engine.report.heatmap import heatmap_svg
 from engine.report.htmltable import html_table
+from engine.report.i18n import tr
 from engine.report.svg import esc
 
 Section = tuple[str, str, str]
@@ -51,14 +53,19 @@ def revenue_section(data: ReportData) -> Section | None:
     fan = data.table("revenue_fan")
     if fan is None:
         return None
-    last, cur = fan.sort_values("week").iloc[-1], data.currency
-    text = (f"By week {int(last['week'])} cumulative revenue is {_money(last['p50'], cur)} at the "
-            f"median, between {esc(format_money(last['p10'], cur))} (P10) and "
-            f"{esc(format_money(last['p90'], cur))} (P90)")
+    last, cur, t = fan.sort_values("week").iloc[-1], data.currency, tr(data.lang)
+    text = t(REVENUE_LEAD).format(week=int(last["week"]), p50=_money(last["p50"], cur),
+                                  p10=esc(format_money(last["p10"], cur)),
+                                  p90=esc(format_money(last["p90"], cur)))
     if pd.notna(last["target"]):
-        text += f", against a target of {_money(last['target'], cur)}"
-    return "revenue", "Revenue against target", _lead(text + ".") + _figure(
-        revenue_fan_svg(fan, cur), "Shaded: P10–P90 of the simulated quarters; line: median.")
+        text += t(", against a target of {target}").format(target=_money(last["target"], cur))
+    return "revenue", "Revenue against target", _lead(text + t(".")) + _figure(
+        revenue_fan_svg(fan, cur, lang=data.lang),
+        t("Shaded: P10–P90 of the simulated quarters; line: median."))
+
+
+REVENUE_LEAD = ("By week {week} cumulative revenue is {p50} at the median, between {p10} (P10) "
+                "and {p90} (P90)")
 
 
 def spend_section(data: ReportData) -> Section | None:
@@ -66,14 +73,15 @@ def spend_section(data: ReportData) -> Section | None:
     spend = data.table("spend")
     if spend is None:
         return None
-    cur = data.currency
-    html = (_lead(f"The plan spends {_money(float(spend['spend'].sum()), cur)} of marketing "
-                  "money this quarter.")
+    cur, t = data.currency, tr(data.lang)
+    html = (_lead(t("The plan spends {spend} of marketing money this quarter.").format(
+                spend=_money(float(spend["spend"].sum()), cur)))
             + '<div class="pair">'
-            + _figure(spend_bars_svg(spend, "channel", cur), "By channel")
-            + _figure(spend_bars_svg(spend, "region", cur), "By region") + "</div>"
+            + _figure(spend_bars_svg(spend, "channel", cur), t("By channel"))
+            + _figure(spend_bars_svg(spend, "region", cur), t("By region")) + "</div>"
             + html_table(_pivot(spend, "region", "channel", "spend"), cur, unit="money",
-                         caption="Spend by region and channel (money per quarter)"))
+                         caption=t("Spend by region and channel (money per quarter)"),
+                         lang=data.lang))
     return "spend", "Marketing spend", html
 
 
@@ -86,9 +94,9 @@ def reps_section(data: ReportData) -> Section | None:
     by_role = reps.groupby("role", sort=False)[counts].sum().reset_index()
     html = (_lead("Tenured reps on hand, hires already planned, hires the plan adds, and the "
                   "resulting head count.")
-            + html_table(by_role, data.currency, name="reps", caption="By role")
+            + html_table(by_role, data.currency, name="reps", caption="By role", lang=data.lang)
             + html_table(_pivot(reps, "region", "role", "reps"), data.currency, unit="count",
-                         caption="Head count by region and role"))
+                         caption="Head count by region and role", lang=data.lang))
     return "reps", "Sales force", html
 
 
@@ -101,7 +109,15 @@ def targets_section(data: ReportData) -> Section | None:
     html = (_lead(f"Revenue targets total {_money(total, data.currency)} for the quarter; the "
                   "weekly phasing is in the targets table (CSV and workbook).")
             + html_table(_pivot(targets, "region", "line", "target"), data.currency,
-                         unit="money", caption="Quarter target by region and product line"))
+                         unit="money",
+                         caption=tr(data.lang)("Quarter target by region and product line"),
+                         lang=data.lang))
+    sheet = data.table("target_sheet")
+    if sheet is not None:
+        html += html_table(sheet, data.currency, name="target_sheet", limit=60,
+                           caption=tr(data.lang)("Target by region and month (the workbook's "
+                                                 "target sheets add product lines)"),
+                           lang=data.lang)
     return "targets", "Targets", html
 
 
@@ -154,14 +170,50 @@ def cash_section(data: ReportData) -> Section | None:
         cash_svg(cash, data.currency))
 
 
+RISK_LEAD = ("{region} is the most likely to miss its quarter target ({share} of simulated "
+             "quarters). Regions ranked by the chance of missing, then the month-by-month "
+             "picture.")
+RISK_COLUMNS = ("chance_of_missing", "target", "revenue_p50", "attainment_p10", "attainment_p50",
+                "attainment_p90")
+MAX_RISK_ROWS = 15
+
+
+def _ranked(outcomes: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Quarter rows with a target, most likely to miss first."""
+    q = outcomes[(outcomes["period"] == "quarter") & outcomes["hit_target"].notna()]
+    q = q.assign(chance_of_missing=1.0 - q["hit_target"])
+    return q.sort_values("chance_of_missing", ascending=False, kind="stable")[
+        [*keys, *RISK_COLUMNS]]
+
+
+def risk_section(data: ReportData) -> Section | None:
+    """Where the target is at risk: regions and region x line ranked by the chance of missing,
+    and the region x month heat map of the chance of hitting each month's target."""
+    regions, pairs = data.table("outcomes_region"), data.table("outcomes_region_line")
+    if regions is None or regions["hit_target"].isna().all():
+        return None
+    ranked = _ranked(regions, ["region"])
+    worst, t = ranked.iloc[0], tr(data.lang)
+    text = esc(t(RISK_LEAD).format(region="\0", share=format_share(
+        worst["chance_of_missing"]))).replace("\0", f"<b>{esc(worst['region'])}</b>", 1)
+    html = _lead(text) + html_table(ranked, data.currency, name="risk", limit=40, lang=data.lang)
+    html += _figure(heatmap_svg(regions, lang=data.lang),
+                    t("Chance of hitting each month's target, by region"))
+    if pairs is not None:
+        html += f"<h3>{esc(t('Region × product line'))}</h3>" + html_table(
+            _ranked(pairs, ["region", "line"]), data.currency, name="risk", limit=MAX_RISK_ROWS,
+            lang=data.lang)
+    return "risk", "Targets at risk", html
+
+
 def kpis_section(data: ReportData) -> Section | None:
     """Quarter KPIs with their uncertainty."""
     kpis = data.table("kpis")
     if kpis is None:
         return None
-    return "kpis", "Key figures", _lead(
+    return "kpis", "Key figures", _lead(esc(tr(data.lang)(
         "Mean over the simulated quarters with its standard error, and the P10/P50/P90 "
-        "spread.") + html_table(kpis, data.currency, name="kpis", limit=60)
+        "spread."))) + html_table(kpis, data.currency, name="kpis", limit=60, lang=data.lang)
 
 
 def comparison_section(data: ReportData) -> Section | None:
@@ -181,7 +233,7 @@ def comparison_section(data: ReportData) -> Section | None:
             f"paired. Baseline: <b>{esc(baseline)}</b>. P(better) is the probability that "
             f"the alternative beats the baseline.")
     return "comparison", "Scenario comparison", _lead(text) + charts + html_table(
-        comparison, data.currency, name="comparison", limit=80)
+        comparison, data.currency, name="comparison", limit=80, lang=data.lang)
 
 
 def frontier_section(data: ReportData) -> Section | None:
@@ -198,7 +250,7 @@ def frontier_section(data: ReportData) -> Section | None:
                           "What one more unit of budget is worth at each level")
     return "frontier", "Budget frontier", _lead(
         "The best plan at each budget level; the slope falls as spend saturates.") + charts + (
-        html_table(frontier, cur, name="frontier", limit=60))
+        html_table(frontier, cur, name="frontier", limit=60, lang=data.lang))
 
 
 def shadow_prices_section(data: ReportData) -> Section | None:
@@ -210,7 +262,8 @@ def shadow_prices_section(data: ReportData) -> Section | None:
     ranked = ranked.drop(columns="_size")
     return "shadow-prices", "What the constraints cost", _lead(
         "Gain in the objective from relaxing each binding constraint by one unit, largest "
-        "first.") + html_table(ranked, data.currency, name="shadow_prices", limit=15)
+        "first.") + html_table(ranked, data.currency, name="shadow_prices", limit=15,
+                               lang=data.lang)
 
 
 def alerts_section(data: ReportData) -> Section | None:
@@ -221,7 +274,7 @@ def alerts_section(data: ReportData) -> Section | None:
     counts = alerts["kind"].value_counts()
     text = ", ".join(f"{n} {esc(k)}" for k, n in counts.items())
     return "alerts", "Alerts", _lead(f"{len(alerts)} alert(s): {text}.") + html_table(
-        alerts, data.currency, name="alerts", limit=40)
+        alerts, data.currency, name="alerts", limit=40, lang=data.lang)
 
 
 def explanation_section(data: ReportData) -> Section | None:
@@ -238,6 +291,7 @@ def other_section(data: ReportData, known: set[str]) -> Section | None:
     others = {n: f for n, f in data.tables.items() if n not in known and not f.empty}
     if not others:
         return None
-    html = "".join(html_table(f, data.currency, caption=n, limit=30) for n, f in others.items())
+    html = "".join(html_table(f, data.currency, caption=n, limit=30, lang=data.lang)
+                   for n, f in others.items())
     return "other", "Other tables", html
 

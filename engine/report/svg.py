@@ -13,7 +13,11 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+CJK_FONTS = ("'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', "
+             "'Hiragino Sans GB', 'Microsoft YaHei', 'WenQuanYi Micro Hei'")
+"""Fonts with Chinese glyphs, named after the Latin ones so Latin text keeps its look."""
+FONT = ("system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, "
+        f"{CJK_FONTS}, sans-serif")
 INK = "#1f2933"
 MUTED = "#616e7c"
 GRID = "#e4e7eb"

@@ -23,8 +23,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from engine.files import atomic_write
-from engine.report.data import COLUMN_UNITS, ROW_UNIT_COLUMNS, ReportData, row_units
+from engine.report.data import (
+    COLUMN_UNITS,
+    ROW_UNIT_COLUMNS,
+    ReportData,
+    row_units,
+    with_labels,
+)
 from engine.report.formatting import excel_number_format
+from engine.report.i18n import tr, translate_words
 from engine.report.tables import neutralise
 
 SUMMARY_SHEET = "summary"
@@ -78,9 +85,21 @@ def _width(values: Sequence[Any], header: str) -> float:
     return min(max(longest + 2, 8), MAX_WIDTH)
 
 
-def _write_table(sheet: Worksheet, name: str, frame: pd.DataFrame, currency: str) -> None:
+def header_text(column: object, lang: str) -> str:
+    """A column header: the column's name in English (as in the CSV files), translated
+    otherwise (``revenue_p50`` -> ``收入 P50``)."""
+    if lang == "en":
+        return str(column)
+    words = str(column).replace("_", " ")
+    translated = tr(lang)(words)
+    return translated if translated != words else str(column)
+
+
+def _write_table(sheet: Worksheet, name: str, frame: pd.DataFrame, currency: str,
+                 lang: str = "en") -> None:
     """Header and rows of one table, with formats, frozen header, filter and widths."""
-    headers = [str(c) for c in frame.columns]
+    frame = translate_words(with_labels(name, frame, lang), lang)
+    headers = [header_text(c, lang) for c in frame.columns]
     sheet.append([neutralise(h) for h in headers])
     formats = _column_formats(name, frame, currency)
     columns = [[cell_value(v) for v in frame[c].tolist()] for c in frame.columns]
@@ -101,7 +120,8 @@ def _write_table(sheet: Worksheet, name: str, frame: pd.DataFrame, currency: str
 
 def _summary_frame(data: ReportData) -> pd.DataFrame:
     """The headline figures as a table (one row per figure)."""
-    rows = [{"metric": h.label, "p10": h.p10, "p50": h.p50, "p90": h.p90, "unit": h.unit,
+    t = tr(data.lang)
+    rows = [{"metric": t(h.label), "p10": h.p10, "p50": h.p50, "p90": h.p90, "unit": h.unit,
              "note": h.note} for h in data.headline]
     return pd.DataFrame(rows, columns=["metric", "p10", "p50", "p90", "unit", "note"])
 
@@ -138,10 +158,12 @@ def build_workbook(data: ReportData) -> Workbook:
     book = Workbook()
     summary = book.active
     assert summary is not None
-    summary.title = SUMMARY_SHEET
+    t = tr(data.lang)
+    summary.title = sheet_name(t(SUMMARY_SHEET))
     _write_summary(summary, data)
     for name, frame in data.tables.items():
-        _write_table(book.create_sheet(sheet_name(name)), name, frame, data.currency)
+        _write_table(book.create_sheet(sheet_name(t(name))), name, frame, data.currency,
+                     data.lang)
     return book
 
 

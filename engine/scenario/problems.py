@@ -9,7 +9,9 @@ from pydantic import ValidationError
 
 from engine.errors import Problem
 
-_PLAIN = re.compile(r"^[A-Za-z0-9_\-]+$")
+_PLAIN = re.compile(r"^[^\W\d][\w\-]*$")
+_KEY = "[key]"
+"""pydantic's last location part when a mapping's key (not its value) is invalid."""
 _NO_VALUE = {"missing", "value_error", "assertion_error", "model_type", "model_attributes_type"}
 
 
@@ -17,6 +19,8 @@ def field_path(loc: tuple[Any, ...]) -> str:
     """``('regions', 3, 'potential')`` -> ``regions[3].potential``."""
     out = ""
     for part in loc:
+        if part == _KEY:
+            continue
         if isinstance(part, int):
             out += f"[{part}]"
         elif not _PLAIN.match(str(part)):
@@ -27,6 +31,11 @@ def field_path(loc: tuple[Any, ...]) -> str:
 
 
 def _message(err: Any) -> str:
+    text = _plain_message(err)
+    return f"key {text}" if err["loc"] and err["loc"][-1] == _KEY else text
+
+
+def _plain_message(err: Any) -> str:
     kind, ctx = err["type"], err.get("ctx") or {}
     bounds = {
         "greater_than": ">",
@@ -62,7 +71,9 @@ def problems_from_validation(exc: ValidationError) -> list[Problem]:
     """One ``Problem`` per pydantic error, with the field path and the offending value."""
     problems = []
     for err in exc.errors():
-        has_value = err["type"] not in _NO_VALUE and not isinstance(err["input"], dict)
+        text = isinstance(err["input"], str)
+        has_value = (err["type"] not in _NO_VALUE or (err["type"] == "value_error" and text)) \
+            and not isinstance(err["input"], dict)
         problems.append(
             Problem(
                 field_path(err["loc"]),

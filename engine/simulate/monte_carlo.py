@@ -13,6 +13,7 @@ from engine.errors import Problem, ScenarioError, SimulationError
 from engine.plan import Plan
 from engine.scenario.schema import Scenario
 from engine.simulate.alerts import alerts, funnel_table
+from engine.simulate.breakdown import Breakdown, stack_breakdowns
 from engine.simulate.inputs import SimInputs, build_inputs
 from engine.simulate.quarter import ReplicationRecord
 from engine.simulate.result import SimulationResult, firing_frame
@@ -96,6 +97,12 @@ def _kpi_frame(records: list[ReplicationRecord]) -> pd.DataFrame:
     return frame
 
 
+def _breakdown(records: list[ReplicationRecord]) -> Breakdown | None:
+    parts = [r.breakdown for r in records]
+    return stack_breakdowns([p for p in parts if p is not None]) if all(
+        p is not None for p in parts) and parts else None
+
+
 def _notes(inp: SimInputs, plan: Plan, state: QuarterState) -> list[str]:
     notes = [f"plan: {plan.source or 'given'}"]
     if plan.targets.empty:
@@ -159,4 +166,5 @@ def simulate(
         funnel=funnel,
         notes=_notes(inp, plan, state),
         firings=firing_frame([(i, f) for i, r in enumerate(records) for f in r.firings]),
+        breakdown=_breakdown(records),
     )

@@ -34,6 +34,9 @@ class Orders:
     source: np.ndarray
     """Where the order came from: the won lead's channel (``0 .. C - 1``, ``organic`` last),
     ``C`` for repeat business, ``C + 1`` for back-orders carried into the run."""
+    segment: np.ndarray
+    """The customer segment: a won lead's (``0 .. G - 1``, ``SimInputs.segments``), then the
+    repeat segments (``G + i``, ``SimInputs.repeat_names``); back-orders carried in last."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ def won_orders(inp: SimInputs, funnel: FunnelOutcome, rng: np.random.Generator) 
         unit_revenue=inp.unit_revenue[channel, week, product],
         repeat=np.zeros(won.size, dtype=bool),
         source=channel,
+        segment=segment.astype(np.int64),
     )
 
 
@@ -91,6 +95,7 @@ def repeat_orders(
         unit_revenue=inp.price[product][keep],
         repeat=np.ones(int(keep.sum()), dtype=bool),
         source=np.full(int(keep.sum()), len(inp.channels), dtype=np.int64),
+        segment=(len(inp.segments) + segment[keep]).astype(np.int64),
     )
     return orders, RepeatOutcome(churned.astype(float), ordered.astype(float))
 
@@ -106,6 +111,7 @@ def carried_orders(inp: SimInputs, state: QuarterState) -> Orders:
         unit_revenue=np.array([b.unit_revenue for b in rows], dtype=float),
         repeat=np.zeros(len(rows), dtype=bool),
         source=np.full(len(rows), len(inp.channels) + 1, dtype=np.int64),
+        segment=np.full(len(rows), len(inp.segments) + len(inp.repeat_names), dtype=np.int64),
     )
 
 

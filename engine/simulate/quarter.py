@@ -15,6 +15,7 @@ import pandas as pd
 
 from engine.plan import Plan
 from engine.scenario.schema import Scenario
+from engine.simulate.breakdown import Breakdown, tally
 from engine.simulate.cash import Collections, collections
 from engine.simulate.clock import run_quarter
 from engine.simulate.columns import FUNNEL_WEEKLY, PRODUCT_SALES, REGION_WEEKLY, product_metrics
@@ -60,6 +61,8 @@ class ReplicationRecord:
     """Per-source detail, when asked for (``simulate_quarter(..., detail=True)``)."""
     firings: tuple[Firing, ...] = ()
     """What management did at its reviews (``engine.simulate.review.Firing``), in order."""
+    breakdown: Breakdown | None = None
+    """Sales by region x line, source and segment per month (``engine.simulate.breakdown``)."""
 
     def weekly_frame(self, inp: SimInputs, replication: int = 0) -> pd.DataFrame:
         """This replication's weekly series in long form (see ``engine.simulate.result``)."""
@@ -162,7 +165,8 @@ def assemble(world: World, firings: list[Firing], with_detail: bool = False
     kpis = _kpis(inp, state, rw, pw, funnel.weekly, ships, cash)
     extra = detail(inp, funnel, orders, ships, state) if with_detail else None
     return ReplicationRecord(rw, pw, funnel.weekly, kpis, world.segments.churned,
-                             funnel.open_at_end, extra, tuple(firings))
+                             funnel.open_at_end, extra, firings=tuple(firings),
+                             breakdown=tally(inp, orders, ships))
 
 
 def run_replication(inp: SimInputs, streams: Streams, state: QuarterState,

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from engine.simulate.breakdown import Breakdown, outcomes
 from engine.simulate.columns import product_metrics, region_metrics
 from engine.simulate.inputs import SimInputs
 from engine.simulate.review import FIRING_COLUMNS, Firing
@@ -141,6 +142,8 @@ class SimulationResult:
         (mean week of its first firing where it fired), ``amount`` (mean per replication, in
         ``unit``), ``cost`` (mean per replication, money)."""
         return management_summary(self.firings, self.replications)
+    breakdown: Breakdown | None = field(default=None, repr=False)
+    """Sales by region x line, source and segment per month, every replication."""
 
     @cached_property
     def weekly(self) -> pd.DataFrame:
@@ -189,6 +192,16 @@ class SimulationResult:
         return pd.DataFrame(
             {"week": weeks, "mean": values.mean(axis=0), "p10": p10, "p50": p50, "p90": p90}
         )
+
+    def outcomes(self, targets: pd.DataFrame,
+                 segment_targets: np.ndarray | None = None) -> dict[str, pd.DataFrame]:
+        """Outcome tables by region, line, region x line, channel and segment against the
+        plan's ``targets`` (``region, line, week, target``); see ``engine.simulate.breakdown``.
+
+        Raises ``ValueError`` when the run kept no breakdown."""
+        if self.breakdown is None:
+            raise ValueError("this simulation kept no breakdown by region, line and segment")
+        return outcomes(self.inputs, self.breakdown, targets, self.start_week, segment_targets)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able data: settings, notes, KPI summary, revenue bands, funnel, alerts."""

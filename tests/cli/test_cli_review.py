@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -88,3 +89,64 @@ def test_review_help():
     result = CliRunner().invoke(cli.main, ["review", "--help"])
     assert result.exit_code == 0
     assert "--prior-strength" in result.output
+
+
+def test_review_writes_a_run_folder_with_the_scenarios_rule_targets(quarter, tmp_path):
+    """Actuals without target rows, reviewed with a scenario: targets come from the scenario's
+    rule, attainment prints as percentages, regions in the scenario's order under their names."""
+    out = tmp_path / "folder"
+    result = CliRunner().invoke(cli.main, ["review", str(quarter), "--scenario", str(BASE),
+                                           "--overlay", str(tmp_path / "n.yaml"),
+                                           "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert {"report.html", "workbook.xlsx", "result.json", "tables"} <= {
+        p.name for p in out.iterdir()}
+    doc = json.loads((out / "result.json").read_text())
+    regions = [r for r in doc["result"]["review"]["attainment"] if r["by"] == "region"]
+    base = load_scenario(BASE)
+    assert [r["id"] for r in regions] == [r.id for r in base.regions]
+    assert all(r["target"] > 0 for r in regions)
+    lines = result.stdout.splitlines()
+    start = lines.index("Revenue by region") + 3
+    shown = lines[start:start + len(base.regions)]
+    assert [line.split("  ")[0].strip() for line in shown] == [r.name for r in base.regions]
+    assert all(line.rstrip().endswith("%") for line in shown)
+    assert "Revenue by customer tier" in result.stdout
+    tiers = {r["tier"]: r for r in doc["result"]["review"]["tiers"]}
+    assert set(tiers) == {"new business", "repeat business"}
+    assert sum(t["target"] for t in tiers.values()) == pytest.approx(
+        sum(r["target"] for r in regions), rel=1e-9)  # tier targets add up to the company's
+
+
+def _partial(quarter: Path, tmp_path: Path, drop) -> Path:
+    frame = pd.read_csv(quarter, keep_default_na=False, dtype={"week": int})
+    path = tmp_path / "partial.csv"
+    frame[~drop(frame)].to_csv(path, index=False)
+    return path
+
+
+def test_partial_actuals_warn_by_name(quarter, tmp_path):
+    path = _partial(quarter, tmp_path, lambda f: f.region.isin(["xian", "urumqi"])
+                    | (f.metric == "spend") | ((f.metric == "wins") & (f.week == 4)))
+    result = CliRunner().invoke(cli.main, ["review", str(path), "--scenario", str(BASE),
+                                           "--plan", str(_plan(tmp_path)), "--overlay",
+                                           str(tmp_path / "n.yaml")])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert any("region(s) xian, urumqi" in w for w in warnings), warnings
+    assert any("no spend rows" in w for w in warnings), warnings
+    assert any("wins missing for week(s) 4 of 1-13" in w for w in warnings), warnings
+
+
+def test_actuals_without_revenue_are_an_error(quarter, tmp_path):
+    path = _partial(quarter, tmp_path, lambda f: f.metric == "revenue")
+    result = CliRunner().invoke(cli.main, ["review", str(path), "--scenario", str(BASE)])
+    assert result.exit_code == 2
+    assert "no revenue rows" in result.stderr and "Traceback" not in result.stderr
+
+
+def _plan(tmp_path: Path) -> Path:
+    """An even plan of base as plan.json (no pilot forecast: a fast review)."""
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(even_plan(load_scenario(BASE)).to_dict()), encoding="utf-8")
+    return path

@@ -68,7 +68,9 @@ def test_table_output_and_run_folder(plan_file: Path, tmp_path: Path) -> None:
     tables = {p.name for p in (out / "tables").iterdir()}
     assert tables == {f"{n}.csv" for n in ("kpis", "replication_kpis", "revenue_fan",
                                            "weekly_mean", "weekly_replication0", "funnel",
-                                           "alerts")}
+                                           "alerts", "outcomes_region", "outcomes_line",
+                                           "outcomes_region_line", "outcomes_channel",
+                                           "outcomes_segment")}
     assert json.loads((out / "result.json").read_text())["kind"] == "simulate"
     rows = (out / "tables" / "replication_kpis.csv").read_text().splitlines()
     assert rows[0] == "replication,metric,value"

@@ -199,8 +199,14 @@ BAD_INPUT: list[tuple[str, Mutation, str, str]] = [
     (
         "id-with-spaces",
         _set(["regions", 0, "id"], "new york"),
-        "regions[0].id: must use only letters, digits",
+        "regions[0].id: has a space at position 4: identifiers use only letters and digits",
         "'new york'",
+    ),
+    (
+        "key-with-a-space",
+        _set(["policy", "margin_floor", "channels", "社区 团购"], 0.1),
+        "policy.margin_floor.channels['社区 团购']: key has a space at position 3",
+        "'社区 团购'",
     ),
     (
         "zero-replications",

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 import cli
+from engine import load_scenario
 from tests.conftest import BASE, SCENARIOS
 
 
@@ -33,9 +34,11 @@ def test_run_prints_the_headline_and_writes_the_folder(base_run: tuple[Any, Path
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "base: 40 simulated quarters, seed 5"
-    assert lines[1].startswith("  gross profit  ¥") and "(P10–P90 ¥" in lines[1]
-    assert "(percentile rule): hit in" in lines[3]
-    assert any(line.startswith("Spend ¥5,400,000 of ¥5,400,000: offline") for line in lines)
+    assert lines[1].startswith("  gross profit      ¥") and "(P10–P90 ¥" in lines[1]
+    assert lines[2].startswith("  net contribution  ¥") and "(P10–P90 ¥" in lines[2]
+    assert "(percentile rule): hit in" in lines[4]
+    assert any(line.startswith("Spend ¥5,400,000 of ¥5,400,000: Offline stores")
+               for line in lines)  # display names
     assert "  one more ¥ of budget is worth ¥0." in result.stdout
     assert lines[-1] == f"Wrote {out}/ (report.html, workbook.xlsx, result.json, tables/)"
     names = {p.name for p in out.iterdir()}
@@ -58,6 +61,32 @@ def test_run_folder_numbers_agree_across_formats(base_run: tuple[Any, Path]) -> 
     kpis = {r["metric"]: r for r in doc["tables"]["kpis"]}
     assert 0 <= kpis["hit_target"]["mean"] <= 1
     assert kpis["revenue"]["p10"] <= kpis["revenue"]["p50"] <= kpis["revenue"]["p90"]
+
+
+def test_run_folder_has_outcomes_where_targets_land(base_run: tuple[Any, Path]) -> None:
+    """Per-region, line, channel and segment tables with the chance of hitting the target; the
+    regions' revenue and targets add up to the quarter's KPIs (computed another way)."""
+    _, out = base_run
+    doc = json.loads((out / "result.json").read_text())
+    kpis = {r["metric"]: r for r in doc["tables"]["kpis"]}
+    tables = {name: pd.read_csv(out / "tables" / f"outcomes_{name}.csv")
+              for name in ("region", "line", "region_line", "channel", "segment")}
+    names = [r.name for r in load_scenario(BASE).regions]
+    for name, frame in tables.items():
+        quarter = frame[frame.period == "quarter"]
+        assert quarter.revenue.sum() == pytest.approx(kpis["revenue"]["mean"], rel=1e-9), name
+        months = frame[frame.period != "quarter"]
+        assert months.revenue.sum() == pytest.approx(quarter.revenue.sum(), rel=1e-9), name
+    for name in ("region", "line", "region_line"):
+        quarter = tables[name][tables[name].period == "quarter"]
+        assert quarter.target.sum() == pytest.approx(kpis["target"]["mean"], rel=1e-9)
+        assert quarter.hit_target.between(0, 1).all()
+    regions = tables["region"]
+    assert list(regions[regions.period == "quarter"].region) == names  # names, scenario order
+    assert tables["channel"].hit_target.isna().all()  # channels carry no targets
+    assert set(doc["result"]["outcomes"]) == set(tables)  # ids, for programs
+    page = (out / "report.html").read_text()
+    assert '<section id="risk">' in page and "Chance of hitting each month" in page
 
 
 def test_run_never_overwrites_silently(base_run: tuple[Any, Path]) -> None:
@@ -156,3 +185,21 @@ def test_simulated_grid_points_on_a_dask_cluster_match_the_serial_run() -> None:
                           MonteCarlo(replications=6, seed=4, scheduler=cluster.scheduler_address),
                           True)
     pd.testing.assert_frame_equal(serial.frontier, dask.frontier)
+
+
+def test_target_sheets_add_up_to_the_company_target(base_run: tuple[Any, Path]) -> None:
+    _, out = base_run
+    targets = pd.read_csv(out / "tables" / "targets.csv").target.sum()
+    book = openpyxl.load_workbook(out / "workbook.xlsx")
+    for name, keys in (("target_sheet", 1), ("target_sheet_lines", 2)):
+        rows = list(book[name].iter_rows(values_only=True))
+        header, body, total = list(rows[0]), rows[1:-1], rows[-1]
+        assert header[keys:] == ["month 1", "month 2", "month 3", "quarter"]
+        assert total[0] == "total"
+        quarter = header.index("quarter")
+        assert sum(r[quarter] for r in body) == pytest.approx(targets, rel=1e-9)
+        assert total[quarter] == pytest.approx(targets, rel=1e-9)
+        for r in body:  # each row's months add up to its quarter
+            assert sum(r[keys:quarter]) == pytest.approx(r[quarter], rel=1e-9)
+        cell = book[name].cell(row=2, column=quarter + 1)
+        assert cell.number_format.startswith('"¥"')

@@ -142,11 +142,11 @@ def test_report_draws_its_charts_and_logs_nothing(tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "report.png"
     shot.unlink(missing_ok=True)
-    done = open_page(report, [f"--screenshot={shot}", "--window-size=1280,2400"],
+    done = open_page(report, [f"--screenshot={shot}", "--window-size=1280,3600"],
                      tmp_path / "profile")
     assert console_messages(done.stderr) == []
     pixels = read_png(shot)
-    assert pixels.shape[:2] == (2400, 1280)
+    assert pixels.shape[:2] == (3600, 1280)  # tall enough for the spend bars after the risks
     assert len(np.unique(pixels[..., :3].reshape(-1, 3), axis=0)) > 200
     assert near(pixels, PRIMARY_RGB) > 5000  # median lines, spend bars, header
     assert near(pixels, TARGET_RGB) > 300  # the target line and safety stock
@@ -172,3 +172,78 @@ def test_every_chart_has_a_laid_out_drawing(tmp_path):
         assert chart["marks"] >= 3, chart
     assert result["scripts"] == 1  # only the probe: the hostile product name stayed text
     assert HOSTILE_PRODUCT in result["text"]
+
+
+TOFU_PROBE = r"""<pre id="probe"></pre><script>
+const family = getComputedStyle(document.body).fontFamily;
+const canvas = document.createElement('canvas'); canvas.width = 48; canvas.height = 48;
+const ctx = canvas.getContext('2d', {willReadFrequently: true});
+ctx.font = '32px ' + family;
+function pixels(ch) { ctx.clearRect(0, 0, 48, 48); ctx.fillText(ch, 4, 36);
+  return Array.from(ctx.getImageData(0, 0, 48, 48).data).join(','); }
+const notdef = pixels('\u{10FFFD}'), blank = pixels(' ');
+const tofu = c => { const p = pixels(c); return p === notdef || p === blank; };
+const cjk = [...new Set([...document.body.innerText].filter(
+  c => /[\u3000-\u9fff\uff00-\uffef]/.test(c)))];
+const heat = [...document.querySelectorAll('svg.chart')].filter(
+  s => s.getAttribute('aria-label') === '各区域每月达成目标的概率');
+document.getElementById('probe').textContent = JSON.stringify({
+  family, cjk, missing: cjk.filter(tofu), control: ['\u{10000}', '\u{1D11E}'].map(tofu),
+  heat_cells: heat.length ? heat[0].querySelectorAll('rect').length : 0,
+  lang: document.documentElement.lang});
+</script>"""
+"""Each distinct Chinese character of the page drawn in the page's font stack on a canvas and
+compared with the missing-glyph box (a private-use code point no font has) and with a blank:
+equal means tofu. Two characters no installed font covers (Linear B, a musical symbol) are the
+control that the check can fail."""
+
+
+def east_china_report() -> str:
+    """The Chinese report of a real run of ``scenarios/east-china.yaml`` (its language: zh)."""
+    from engine import load_scenario
+    from engine.commands.run import run_report_data
+    from engine.jobs.run import run_scenario
+    from engine.simulate import MonteCarlo
+
+    path = Path(__file__).resolve().parents[2] / "scenarios" / "east-china.yaml"
+    run = run_scenario(load_scenario(path), MonteCarlo(replications=30, seed=3, workers=1))
+    return render_html(run_report_data(run))
+
+
+def run_probe(page: str, script: str, tmp_path: Path) -> dict:
+    probe = page.replace(CSP, "default-src 'none'; style-src 'unsafe-inline'; "
+                              "script-src 'unsafe-inline'").replace("</body>", script + "</body>")
+    report = tmp_path / "probe.html"
+    report.write_text(probe, encoding="utf-8")
+    done = open_page(report, ["--dump-dom", "--window-size=1280,2400"], tmp_path / "profile")
+    assert console_messages(done.stderr) == []
+    found = re.search(r'<pre id="probe">(.*?)</pre>', done.stdout, re.S)
+    assert found, "probe did not run"
+    return json.loads(found.group(1).replace("&lt;", "<").replace("&gt;", ">")
+                      .replace("&amp;", "&"))
+
+
+@pytest.mark.slow
+def test_chinese_report_has_no_missing_glyphs(tmp_path):
+    page = east_china_report()
+    for text in ("目标风险", "上海", "抖音直播", "净贡献", "万"):
+        assert text in page, text
+    result = run_probe(page, TOFU_PROBE, tmp_path)
+    assert result["lang"] == "zh-CN"
+    assert len(result["cjk"]) > 100, result["cjk"]
+    assert result["control"] == [True, True]  # the check sees tofu where there is tofu
+    assert result["missing"] == [], f"tofu for {result['missing']} in {result['family']}"
+    assert result["heat_cells"] == 4 * 3  # 4 regions x 3 months, drawn
+
+
+@pytest.mark.slow
+def test_run_report_ranks_regions_and_draws_the_heat_map(tmp_path):
+    page = base_report()
+    assert '<section id="risk">' in page and "is the most likely to miss" in page
+    probe = PROBE.replace("JSON.stringify({", "JSON.stringify({risk: [...document.querySelectorAll("
+                          "'#risk tbody tr')].length, ")
+    result = run_probe(page, probe, tmp_path)
+    heat = [c for c in result["charts"]
+            if c["label"] == "Chance of hitting each month's target, by region"]
+    assert len(heat) == 1 and heat[0]["marks"] >= 13 * 3 and heat[0]["width"] > 600, heat
+    assert result["risk"] >= 13  # every region ranked (then region x line)

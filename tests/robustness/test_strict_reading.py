@@ -75,7 +75,7 @@ def test_broken_or_implausible_actuals_are_named(text: bytes, message: str,
 
 def test_actuals_with_a_bom_are_read(tmp_path: Path) -> None:
     path = actuals(tmp_path, b"\xef\xbb\xbfweek,region,channel,metric,value\n"
-                   b"1,solo,direct,leads,3\n")
+                   b"1,solo,direct,leads,3\n1,solo,direct,revenue,100\n")  # review needs revenue
     ended(invoke("review", path, "--scenario", TINY, "--format", "json"), 0)
 
 

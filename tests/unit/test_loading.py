@@ -79,6 +79,6 @@ def test_all_problems_of_a_file_come_together(
 
 def test_every_bundled_variant_is_a_few_lines() -> None:
     for path in BASE.parent.glob("*.yaml"):
-        if path.name not in ("base.yaml", "tiny.yaml"):
+        if path.name not in ("base.yaml", "tiny.yaml", "east-china.yaml"):  # whole companies
             assert path.read_text().startswith("#") and "extends: base.yaml" in path.read_text()
             assert len(path.read_text().splitlines()) < 25

@@ -17,3 +17,10 @@ def test_readme_opens_with_the_two_commands() -> None:
 def test_scenario_reference_matches_the_schema() -> None:
     start, end = README.index(BEGIN), README.index(END) + len(END)
     assert README[start:end] == scenario_reference(), "run: python -m engine.scenario.reference"
+
+
+def test_glossary_matches_the_kpi_registry() -> None:
+    from engine.kpis import GLOSSARY_BEGIN, GLOSSARY_END, glossary_markdown
+
+    start, end = README.index(GLOSSARY_BEGIN), README.index(GLOSSARY_END) + len(GLOSSARY_END)
+    assert README[start:end] == glossary_markdown(), "run: python -m engine.kpis"

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 import engine.report.workbook as workbook_module
 from engine.report import write_workbook
+from engine.report.data import with_labels
 from engine.report.sample import HOSTILE_CHANNEL, HOSTILE_PRODUCT, sample_report_data
 
 
@@ -39,6 +40,7 @@ def test_one_sheet_per_table_after_the_summary(data, book):
 
 def test_every_cell_equals_the_table(data, book):
     for name, frame in data.tables.items():
+        frame = with_labels(name, frame)
         sheet = book[name]
         values = list(sheet.iter_rows(values_only=True))
         assert list(values[0]) == list(frame.columns)
@@ -56,8 +58,12 @@ def test_money_share_and_count_formats(book):
     assert prob.number_format == "0.0%"
     kpis = book["kpis"]
     metric_rows = {kpis.cell(row=r, column=1).value: r for r in range(2, kpis.max_row + 1)}
-    assert kpis.cell(row=metric_rows["revenue"], column=2).number_format.startswith('"¥"')
-    assert kpis.cell(row=metric_rows["fill_rate"], column=2).number_format == "0.0%"
+    mean = [c.value for c in kpis[1]].index("mean") + 1
+    for money in ("revenue", "net_contribution", "target"):
+        assert kpis.cell(row=metric_rows[money], column=mean).number_format.startswith('"¥"')
+    for share in ("fill_rate", "hit_target", "attainment"):
+        assert kpis.cell(row=metric_rows[share], column=mean).number_format == "0.0%"
+    assert kpis.cell(row=metric_rows["net_contribution"], column=2).value == "Net contribution"
     assert book["reps"]["C2"].number_format == "#,##0"
 
 

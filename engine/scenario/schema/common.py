@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 ROLES: tuple[str, ...] = ("field", "telesales", "support")
 """The rep roles quarterplan knows, in display order."""
 
 Role = Literal["field", "telesales", "support"]
-Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
-"""An identifier: letters, digits, ``_`` and ``-`` only, so it is safe in tables and names."""
+ID_PUNCTUATION = "_-"
+
+
+def id_problem(text: str) -> str | None:
+    """Why ``text`` is not a valid identifier (``None`` when it is): identifiers are letters and
+    digits of any script (``上海``, ``抖音直播``, ``xian``), combining marks, ``_`` and ``-``."""
+    for position, ch in enumerate(text, start=1):
+        kind = unicodedata.category(ch)
+        if kind[0] in "LM" or kind == "Nd" or ch in ID_PUNCTUATION:
+            continue
+        what = ("a space" if ch.isspace() else "a control character" if kind[0] == "C"
+                else f"{ch!r}")
+        return (f"has {what} at position {position}: identifiers use only letters and "
+                "digits (any script), '_' and '-'")
+    return None
+
+
+def _valid_id(text: str) -> str:
+    problem = id_problem(text)
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
+Id = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_valid_id)]
+"""An identifier: letters and digits of any script, ``_`` and ``-`` (no spaces, no control
+characters), so it is safe in tables, file names and formulas."""
 
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 """An amount of money (currency units), never negative."""

@@ -161,6 +161,8 @@ class Segment(Strict):
 
     id: Id
     """Identifier."""
+    name: str = ""
+    """Display name; defaults to the id."""
     kind: Literal["new", "existing", "dormant", "key_account", "vertical"]
     """``new`` prospects from marketing, ``existing`` customers who may repurchase,
     ``dormant`` customers who may reactivate, ``key_account`` large accounts,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from engine.scenario.limits import MAX_REPLICATIONS
@@ -76,6 +78,8 @@ class Scenario(Strict):
     """What the scenario is about."""
     currency: str = "¥"
     """Currency symbol used in reports."""
+    language: Literal["en", "zh"] = "en"
+    """Language of the terminal headline, the report and the workbook (``--lang`` overrides)."""
     horizon: Horizon = Horizon()
     """Weeks and months."""
     budget: Budget
