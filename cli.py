@@ -17,6 +17,7 @@ import pandas as pd
 import engine
 from engine.errors import InfeasiblePlanError, QuarterplanError, ScenarioError, UsageError
 from engine.output import FORMATS, render_csv, render_json
+from engine.plans.read import SPREAD_RULES
 from engine.scenario.describe import describe_scenario, summary_lines
 from engine.simulate import POOL_FROM, MonteCarlo
 
@@ -323,35 +324,101 @@ def run_command(scenario: str, replications: int | None, seed: int | None,
 @main.command("compare")
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @montecarlo_options
+@click.option("--plan", "plans", multiple=True, metavar="NAME=FILE",
+              help="Compare this plan file (CSV, .xlsx, .yaml; repeatable) with the optimiser's "
+                   "plan, under every SCENARIO.")
+@click.option("--no-optimizer", is_flag=True,
+              help="With --plan: leave the optimiser's plan out of the candidates.")
+@click.option("--spread", type=click.Choice(SPREAD_RULES), default="optimizer",
+              show_default=True,
+              help="How spend given per channel is shared over regions.")
+@click.option("--target", "target", metavar="FILE|RULE",
+              help="With --plan: the common target (a targets file, or percentile:P or "
+                   "stretch:X on the baseline's forecast) [default: the baseline plan's].")
+@click.option("--allow-no-reps", is_flag=True,
+              help="Accept a plan file whose salesforce is empty (reps: []).")
 @click.option("--plan-from", metavar="SCENARIO",
               help="Hold this scenario's plan fixed and simulate it under every scenario.")
 @out_options()
 @format_option
 def compare_command(scenarios: tuple[str, ...], replications: int | None, seed: int | None,
-                    workers: int | None, scheduler: str | None, plan_from: str | None,
-                    out: str | None, overwrite: bool, fmt: str) -> None:
-    """Run scenarios side by side on common random numbers, with paired differences."""
-    from engine.commands.run import compare_report_data, comparison_text
-    from engine.jobs.run import compare_scenarios
+                    workers: int | None, scheduler: str | None, plans: tuple[str, ...],
+                    no_optimizer: bool, spread: str, target: str | None, allow_no_reps: bool,
+                    plan_from: str | None, out: str | None, overwrite: bool, fmt: str) -> None:
+    """Run scenarios side by side on common random numbers, with paired differences; with
+    --plan, compare plans (yours and the optimiser's) under each scenario against one target."""
     from engine.report.runfolder import result_document
 
-    if len(scenarios) < 2:
-        raise UsageError("compare: give at least two scenarios")
-    loaded = [engine.load_scenario(p) for p in scenarios]
-    index = None
-    if plan_from is not None:
-        names = [s.name for s in loaded]
-        if plan_from not in names and plan_from not in scenarios:
-            raise UsageError(f"--plan-from: {plan_from!r} is not one of the scenarios compared")
-        index = scenarios.index(plan_from) if plan_from in scenarios else names.index(plan_from)
     mc = monte_carlo(replications, seed, workers, scheduler, Progress("simulating", fmt != "json"))
-    result = compare_scenarios(loaded, mc, index)
-    data = compare_report_data(result)
-    document = {"comparison": result.table}
+    if plans:
+        from engine.commands.compare import (
+            compare_plan_files,
+            plan_files,
+            plans_report_data,
+            plans_text,
+        )
+
+        if plan_from is not None:
+            raise UsageError("compare: --plan-from holds a scenario's plan; with --plan the "
+                             "plans are the files given")
+        pc = compare_plan_files(scenarios, plans, mc, spread, target, allow_no_reps,
+                                not no_optimizer)
+        data, text, extra = plans_report_data(pc), lambda: plans_text(pc), plan_files(pc)
+    else:
+        from engine.commands.compare import (
+            compare_report_data,
+            compare_scenario_files,
+            comparison_text,
+        )
+
+        result = compare_scenario_files(scenarios, plan_from, mc)
+        data, text = compare_report_data(result), lambda: comparison_text(result)
+        extra = {}
+    table = data.tables["comparison"]
+    document = {"comparison": table, "meta": data.meta}
     if out:
-        write_folder(data, document, out, scenarios[0], overwrite)
-    echo_result(fmt, lambda: result_document(data, document), lambda: result.table,
-                lambda: comparison_text(result) + (f"\nWrote {out}/\n" if out else "\n"))
+        write_folder(data, document, out, scenarios[0], overwrite, extra)
+    echo_result(fmt, lambda: result_document(data, document), lambda: table,
+                lambda: text() + (f"\nWrote {out}/\n" if out else "\n"))
+
+
+@main.group("plan")
+def plan_group() -> None:
+    """Plan files: write the optimiser's plan as a file to edit, check a plan file."""
+
+
+@plan_group.command("template")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="The file to write: .csv (spend), .xlsx or .yaml (spend and reps).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing file.")
+def plan_template_command(scenario: str, out: str, overwrite: bool) -> None:
+    """Write the optimiser's plan of SCENARIO as a plan file for a planner to edit."""
+    from engine.optimize import optimize
+    from engine.plans.template import write_template
+
+    loaded = engine.load_scenario(scenario)
+    written = write_template(optimize(loaded).plan, out, overwrite)
+    click.echo(f"Wrote the optimiser's plan of {loaded.name} to {written} "
+               "(edit it, then: quarterplan compare SCENARIO --plan NAME=FILE)")
+
+
+@plan_group.command("check")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("plan_file", type=click.Path(dir_okay=False))
+@click.option("--spread", type=click.Choice(SPREAD_RULES), default="optimizer",
+              show_default=True, help="How spend given per channel is shared over regions.")
+@click.option("--allow-no-reps", is_flag=True, help="Accept an empty salesforce (reps: []).")
+@format_option
+def plan_check_command(scenario: str, plan_file: str, spread: str, allow_no_reps: bool,
+                       fmt: str) -> None:
+    """Check PLAN_FILE against SCENARIO and show the plan as it will be simulated."""
+    from engine.commands.compare import check_plan_file, checked_text
+
+    loaded = engine.load_scenario(scenario)
+    given = check_plan_file(loaded, plan_file, spread, allow_no_reps)
+    echo_result(fmt, lambda: given.plan.to_dict(), lambda: given.plan.spend,
+                lambda: checked_text(given, loaded))
 
 
 @main.command("sweep")

@@ -1,8 +1,8 @@
 """From results to what a planner reads: report tables, headline figures, terminal text.
 
-``run_report_data`` and ``compare_report_data`` turn the workflow's results into the report
-layer's ``ReportData`` (which ``engine.report`` writes as JSON, CSV, Excel and HTML);
-``headline_text`` and ``comparison_text`` are what the terminal shows.
+``run_report_data`` turns a run into the report layer's ``ReportData`` (which ``engine.report``
+writes as JSON, CSV, Excel and HTML); ``headline_text`` is what the terminal shows. Comparisons
+are in ``engine.commands.compare``.
 """
 
 from __future__ import annotations
@@ -10,12 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 import engine
-from engine.jobs.run import Comparison, RunResult
-from engine.output import render_table, to_jsonable
+from engine.jobs.run import RunResult
+from engine.output import to_jsonable
 from engine.report.data import Headline, ReportData
 from engine.simulate import SimulationResult
 
@@ -67,7 +66,7 @@ def headline(run: RunResult) -> list[Headline]:
     return out
 
 
-def _fan(run: RunResult) -> pd.DataFrame:
+def revenue_fan(run: RunResult) -> pd.DataFrame:
     fan = run.simulation.bands("revenue")
     target = run.plan.targets.groupby("week").target.sum().cumsum()
     fan["target"] = fan.week.map(target).astype(float)
@@ -106,7 +105,7 @@ def funnel_with_bottleneck(sim: SimulationResult) -> pd.DataFrame:
     return f
 
 
-def _meta(run: RunResult, now: datetime) -> dict[str, Any]:
+def run_meta(run: RunResult, now: datetime) -> dict[str, Any]:
     opt = run.optimization
     meta: dict[str, Any] = {
         "created": now.isoformat(timespec="seconds"),
@@ -134,7 +133,7 @@ def run_tables(run: RunResult) -> dict[str, pd.DataFrame]:
         "spend": plan.spend,
         "reps": plan.reps,
         "targets": plan.targets,
-        "revenue_fan": _fan(run),
+        "revenue_fan": revenue_fan(run),
         "funnel": funnel_with_bottleneck(sim),
         "cash": _cash(run),
         "kpis": sim.summary(),
@@ -158,7 +157,7 @@ def run_report_data(run: RunResult, now: datetime | None = None) -> ReportData:
         currency=run.scenario.currency,
         headline=headline(run),
         tables=run_tables(run),
-        meta=_meta(run, when),
+        meta=run_meta(run, when),
         kind="run",
     )
 
@@ -227,69 +226,3 @@ def _alert_lines(alerts: pd.DataFrame) -> list[str]:
         first = alerts[alerts.kind == kind].iloc[0]
         lines.append(f"  {str(kind).replace('_', ' ')}: {first.subject} — {first.detail}")
     return lines
-
-
-def compare_report_data(c: Comparison, now: datetime | None = None) -> ReportData:
-    """A comparison as the report layer's input (kind ``compare``)."""
-    base = c.runs[0]
-    when = now or datetime.now()
-    title = "Scenario comparison — " + " vs ".join(c.names)
-    if c.plan_from:
-        title += f" (plan of {c.plan_from} held fixed)"
-    tables = {
-        "comparison": c.table,
-        "kpis": base.simulation.summary(),
-        "revenue_fan": _fan(base),
-        "spend": base.plan.spend,
-    }
-    return ReportData(
-        title=title,
-        scenario=", ".join(c.names),
-        currency=base.scenario.currency,
-        headline=headline(base),
-        tables=tables,
-        meta={**_meta(base, when), "scenarios": c.names},
-        kind="compare",
-    )
-
-
-MEAN_METRICS = frozenset({"hit_target"})
-"""KPIs shown by their mean (a 0/1 outcome's mean is its probability; its median is not)."""
-
-
-def comparison_text(c: Comparison) -> str:
-    """Side-by-side P50 per KPI (the probability for ``hit_target``), and each alternative's
-    paired difference against the first with its 95% interval."""
-    t = c.table
-    rows = []
-    for metric in dict.fromkeys(t.metric):
-        row: dict[str, Any] = {"metric": metric}
-        for name in c.names:
-            r = t[(t.metric == metric) & (t.scenario == name)].iloc[0]
-            row[name] = _fmt(metric, r["mean"] if metric in MEAN_METRICS else r.p50)
-            if name != c.names[0]:
-                low, high = _fmt(metric, r.diff_lo, True), _fmt(metric, r.diff_hi, True)
-                row[f"{name} − {c.names[0]} (95%)"] = (
-                    f"{_fmt(metric, r.diff_mean, signed=True)} [{low}, {high}]"
-                )
-                row[f"P({name} better)"] = f"{r.prob_better:.0%}"
-        rows.append(row)
-    head = (
-        f"Common random numbers: seed {c.runs[0].simulation.seed}, "
-        f"{c.runs[0].simulation.replications} replications each"
-    )
-    if c.plan_from:
-        head += f"; the plan of {c.plan_from} is held fixed"
-    title = "P50 by scenario (hit_target: probability), paired difference against the first"
-    return head + "\n\n" + render_table(pd.DataFrame(rows), title)
-
-
-def _fmt(metric: str, value: float, signed: bool = False) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    sign = "+" if signed else ""
-    if metric in ("revenue", "gross_profit", "net_contribution"):
-        return f"{value / 1e6:{sign},.2f}M"
-    if "share" in metric or metric in ("attainment", "hit_target", "fill_rate", "rep_utilisation"):
-        return f"{value * 100:{sign}.1f}%"
-    return f"{value:{sign},.2f}"

@@ -34,7 +34,7 @@ def run_sweep(
         raise UsageError("sweep: use --budget alone, or --set/--split")
     if budget:
         sweep = budget_frontier(s, parse_range(budget), None, progress)
-        return simulate_frontier(s, sweep, mc) if simulate else sweep
+        return simulate_frontier(s, sweep, mc, progress) if simulate else sweep
     if not (sets or splits):
         raise UsageError(
             "sweep: give --budget START:STOP:COUNT, --set PATH=VALUES or "
@@ -46,9 +46,27 @@ def run_sweep(
     return grid_sweep(doc, path, settings, mc, simulate, progress)
 
 
+def _intervals(f: pd.DataFrame, column: str, signed: bool = False) -> list[str]:
+    """``12.34M [12.10M, 12.58M]`` for the mean in ``column`` and its ``_lo``/``_hi``."""
+    if column not in f:
+        return [""] * len(f)
+    sign = "+" if signed else ""
+    return ["" if pd.isna(m) else
+            f"{m / 1e6:{sign},.2f}M [{lo / 1e6:{sign},.2f}M, {hi / 1e6:{sign},.2f}M]"
+            for m, lo, hi in zip(f[column], f[f"{column}_lo"], f[f"{column}_hi"], strict=True)]
+
+
 def sweep_text(sweep: Sweep, s: Scenario) -> str:
     """The frontier or grid as a table."""
     f = sweep.frontier.copy()
+    f["point"] = [f"{p} *" if cur else p for p, cur in zip(f.point, f.current, strict=True)]
+    if "sim_net_contribution" in f:
+        f["sim net contribution (95%)"] = _intervals(f, "sim_net_contribution")
+        f["vs current (95%)"] = _intervals(f, "sim_net_vs_anchor", signed=True)
+    if "best" in f:
+        f["best"] = ["◀ best" if b else "" for b in f.best.fillna(False).astype(bool)]
+    if "sim_hit_target" in f:
+        f["sim_hit_target"] = ["" if pd.isna(v) else f"{v:.0%}" for v in f.sim_hit_target]
     columns = [
         c
         for c in (
@@ -60,10 +78,12 @@ def sweep_text(sweep: Sweep, s: Scenario) -> str:
             "status",
             "sim_revenue_p50",
             "sim_hit_target",
+            "sim net contribution (95%)",
+            "vs current (95%)",
+            "best",
         )
         if c in f.columns
     ]
-    f["point"] = [f"{p} *" if cur else p for p, cur in zip(f.point, f.current, strict=True)]
     title = (
         f"{s.name}: budget frontier ({s.policy.objective.replace('_', ' ')} objective; "
         f"* marks the current budget; shadow price = {s.currency} of objective per "
@@ -71,14 +91,22 @@ def sweep_text(sweep: Sweep, s: Scenario) -> str:
         if sweep.kind == "budget"
         else f"{s.name}: sweep of {len(f)} points"
     )
+    if "sim_net_contribution" in f:
+        anchor = f.get("target_from")
+        title += ("; simulated: each point's own plan on common random numbers, hit target "
+                  "measured against the plan of " + (str(anchor.dropna().iloc[0])
+                                                     if anchor is not None else "each point")
+                  + "; best = highest simulated net contribution")
     return render_table(f[columns], title)
 
 
 def sweep_report_data(sweep: Sweep, s: Scenario, now: datetime | None = None) -> ReportData:
     """A sweep as the report layer's input (kind ``sweep``)."""
     f = sweep.frontier
+    simulated = [c for c in ("sim_net_contribution", "sim_net_contribution_lo",
+                             "sim_net_contribution_hi", "best") if c in f]
     frontier = f[f.status != "infeasible"][
-        ["budget", "objective", "revenue", "shadow_price", "current"]
+        ["budget", "objective", "revenue", "shadow_price", "current", *simulated]
     ].astype({"current": bool})
     best = (
         f.iloc[int(np.nanargmax(f.objective.to_numpy(dtype=float)))]
@@ -97,6 +125,13 @@ def sweep_report_data(sweep: Sweep, s: Scenario, now: datetime | None = None) ->
                 note=str(best.point),
             )
         )
+    if "best" in f and f.best.fillna(False).astype(bool).any():
+        top = f[f.best.fillna(False).astype(bool)].iloc[0]
+        net = float(top.sim_net_contribution)
+        heads.append(Headline(
+            "Best simulated net contribution", net, net, net, "money",
+            note=f"{top.point}: 95% interval {s.currency}{top.sim_net_contribution_lo:,.0f} – "
+                 f"{s.currency}{top.sim_net_contribution_hi:,.0f}"))
     when = (now or datetime.now()).isoformat(timespec="seconds")
     return ReportData(
         title=f"Sweep — {s.name}",

@@ -11,14 +11,16 @@ import itertools
 import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from engine.errors import InfeasiblePlanError
+from engine.jobs.compare import mean_interval, paired_difference
 from engine.jobs.grid import Setting, apply_setting
-from engine.jobs.run import run_scenario
+from engine.jobs.run import forecast_plan, run_scenario
 from engine.optimize import (
     OptimizationResult,
     OptimizeOptions,
@@ -28,9 +30,13 @@ from engine.optimize import (
     result_of,
     solve,
 )
+from engine.plan import Plan
 from engine.scenario.loading import build_scenario
 from engine.scenario.schema import Scenario
-from engine.simulate import MonteCarlo, Progress
+from engine.simulate import MonteCarlo, Progress, SimulationResult, simulate
+
+NET = "net_contribution"
+"""The KPI that says where more budget stops paying (gross profit less spend and reps)."""
 
 FRONTIER_COLUMNS = [
     "point",
@@ -46,11 +52,13 @@ FRONTIER_COLUMNS = [
 
 @dataclass(frozen=True)
 class Sweep:
-    """Points of a sweep: ``frontier`` (one row per point; simulated KPIs appended when asked)."""
+    """Points of a sweep: ``frontier`` (one row per point; simulated KPIs appended when asked)
+    and, for a budget frontier, each feasible point's own plan (``plans``, by point label)."""
 
     scenario: str
     kind: str
     frontier: pd.DataFrame
+    plans: dict[str, Plan] = field(default_factory=dict)
 
 
 def _point(result: OptimizationResult, budget: float) -> dict[str, Any]:
@@ -84,6 +92,7 @@ def budget_frontier(
         build_inputs(s, replace(opts, budget=base * max(levels)))
     )
     rows = []
+    plans: dict[str, Plan] = {}
     for i, mult in enumerate(levels):
         m.set_budget(base * mult)
         sol = solve(m, opts)
@@ -102,14 +111,10 @@ def budget_frontier(
         finally:
             if progress:
                 progress(i + 1, len(levels))
-        rows.append(
-            {
-                "point": f"x{mult:g}",
-                **_point(result_of(m, sol, opts), base * mult),
-                "current": mult == 1.0,
-            }
-        )
-    return Sweep(s.name, "budget", pd.DataFrame(rows, columns=FRONTIER_COLUMNS))
+        result = result_of(m, sol, opts)
+        plans[f"x{mult:g}"] = result.plan
+        rows.append({"point": f"x{mult:g}", **_point(result, base * mult), "current": mult == 1.0})
+    return Sweep(s.name, "budget", pd.DataFrame(rows, columns=FRONTIER_COLUMNS), plans)
 
 
 def grid_points(settings: Sequence[Setting]) -> list[tuple[str, list[tuple[str, Any]]]]:
@@ -153,7 +158,7 @@ def grid_point(
     try:
         if simulate:
             result = run_scenario(s, mc, optimize_options)
-            row |= _simulated(result.simulation.summary())
+            row |= _simulated(result.simulation)
             opt = result.optimization
         else:
             opt = optimize(s, optimize_options)
@@ -219,10 +224,13 @@ def grid_sweep(
             rows.append(grid_point(doc, source, name, point, opts, simulate, optimize_options))
             if progress:
                 progress(len(rows), len(points))
-    return Sweep(str(doc.get("name", source)), "grid", pd.DataFrame(rows))
+    return Sweep(str(doc.get("name", source)), "grid", mark_best(pd.DataFrame(rows)))
 
 
-def _simulated(summary: pd.DataFrame) -> dict[str, float]:
+def _simulated(sim: SimulationResult) -> dict[str, float]:
+    """Simulated columns of a point: revenue and gross profit P10/P50/P90, the chance of
+    hitting target, and net contribution's mean with its 95% interval."""
+    summary = sim.summary()
     rows = {r["metric"]: r for r in summary.to_dict(orient="records")}
     out = {
         f"sim_{m}_{q}": float(rows[m][q])
@@ -232,24 +240,63 @@ def _simulated(summary: pd.DataFrame) -> dict[str, float]:
     }
     if "hit_target" in rows:
         out["sim_hit_target"] = float(rows["hit_target"]["mean"])
+    net = sim.kpis[sim.kpis.metric == NET].value.to_numpy(dtype=float)
+    if net.size:
+        mean, low, high = mean_interval(net)
+        out |= {"sim_net_contribution": mean, "sim_net_contribution_lo": low,
+                "sim_net_contribution_hi": high}
     return out
 
 
+def mark_best(frontier: pd.DataFrame) -> pd.DataFrame:
+    """``frontier`` with ``best`` true on the point of highest simulated net contribution."""
+    out = frontier.copy()
+    out["best"] = False
+    if "sim_net_contribution" in out and out.sim_net_contribution.notna().any():
+        out.loc[out.sim_net_contribution.astype(float).idxmax(), "best"] = True
+    return out
+
+
+def _yardstick_point(sweep: Sweep) -> str:
+    """The point whose plan's targets every point is measured against: the current budget's,
+    else the feasible point nearest to it."""
+    f = sweep.frontier[sweep.frontier.point.isin(list(sweep.plans))]
+    current = f[f.current.astype(bool)]
+    if not current.empty:
+        return str(current.point.iloc[0])
+    base = sweep.frontier.budget[sweep.frontier.current.astype(bool)]
+    ref = float(base.iloc[0]) if len(base) else float(f.budget.median())
+    return str(f.iloc[int(np.argmin(np.abs(f.budget.to_numpy(dtype=float) - ref)))].point)
+
+
 def simulate_frontier(s: Scenario, sweep: Sweep, mc: MonteCarlo | None = None,
-                      optimize_options: OptimizeOptions | None = None) -> Sweep:
-    """Simulate every feasible budget level of a frontier (same seed: common random numbers)."""
+                      progress: Progress | None = None) -> Sweep:
+    """Simulate every feasible point's OWN plan (the one the frontier found at that budget),
+    all on the same seed (common random numbers) and against one target: the current
+    budget's plan's targets from its pilot forecast (``forecast_plan``). Each point's net
+    contribution has its mean with a 95% interval, and its paired difference from that anchor
+    point (``sim_net_vs_anchor``, with ``_lo``/``_hi``): far narrower, since the points share
+    their random numbers."""
     opts = replace(mc or MonteCarlo(), progress=None)
+    if not sweep.plans:
+        return sweep
+    anchor = _yardstick_point(sweep)
+    targets = forecast_plan(s, sweep.plans[anchor], opts).targets
     rows: list[dict[str, Any]] = []
+    nets: dict[str, np.ndarray] = {}
     for record in sweep.frontier.to_dict(orient="records"):
         row: dict[str, Any] = {str(k): v for k, v in record.items()}
-        if row["status"] != "infeasible":
-            scaled = s.model_copy(
-                update={
-                    "budget": s.budget.model_copy(
-                        update={"total": row["budget"] / (1 - s.budget.reserve_share)}
-                    )
-                }
-            )
-            row |= _simulated(run_scenario(scaled, opts, optimize_options).simulation.summary())
+        plan = sweep.plans.get(str(row["point"]))
+        if plan is not None:
+            sim = simulate(s, replace(plan, targets=targets), opts)
+            row |= _simulated(sim) | {"target_from": anchor}
+            nets[str(row["point"])] = sim.kpis[sim.kpis.metric == NET].value.to_numpy(float)
         rows.append(row)
-    return Sweep(sweep.scenario, sweep.kind, pd.DataFrame(rows))
+        if progress:
+            progress(len(rows), len(sweep.frontier))
+    for row in rows:
+        if str(row["point"]) in nets:
+            diff = paired_difference(nets[anchor], nets[str(row["point"])])
+            row |= {"sim_net_vs_anchor": diff["diff_mean"], "sim_net_vs_anchor_lo":
+                    diff["diff_lo"], "sim_net_vs_anchor_hi": diff["diff_hi"]}
+    return Sweep(sweep.scenario, sweep.kind, mark_best(pd.DataFrame(rows)), sweep.plans)

@@ -19,7 +19,8 @@ from engine.report.svg import esc
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 BUILDERS: tuple[Callable[[ReportData], s.Section | None], ...] = (
-    s.revenue_section, s.spend_section, s.funnel_section, s.stock_section, s.cash_section,
+    s.plans_section, s.revenue_section, s.spend_section, s.funnel_section, s.stock_section,
+    s.cash_section,
     s.kpis_section, s.reps_section, s.targets_section, s.shadow_prices_section,
     s.alerts_section,
 )
@@ -30,7 +31,7 @@ LEADING: dict[str, Callable[[ReportData], s.Section | None]] = {
 }
 """The section a kind of report opens with, before the usual ones."""
 
-KIND_LABEL = {"run": "Plan and simulation", "compare": "Scenario comparison",
+KIND_LABEL = {"run": "Plan and simulation", "compare": "Comparison",
               "sweep": "Budget sweep", "recalibrate": "Mid-quarter re-plan",
               "simulate": "Simulation", "optimize": "Optimised plan",
               "review": "Quarter review"}

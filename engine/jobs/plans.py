@@ -1,0 +1,174 @@
+"""Comparing plans: the optimiser's and planners' own splits, simulated on common random
+numbers under one or several worlds (scenarios), against one yardstick.
+
+Every candidate plan is simulated with the same seed in each world, so replication ``i`` of
+every plan sees the same customers, shocks and delays; differences are paired. Attainment and
+the chance of hitting target are measured against one common target (the ``Yardstick``): by
+default the baseline plan's targets (the first candidate's, set from its own forecast), so a
+split that sells less cannot look better by having set itself a lower target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from engine.errors import UsageError
+from engine.jobs.compare import compare_kpis
+from engine.jobs.run import COMPARED_METRICS, forecast_plan
+from engine.optimize import OptimizationResult, OptimizeOptions, optimize
+from engine.plan import Plan
+from engine.plans import PlanRules, complete_plan, read_plan_file
+from engine.plans.checks import complete_targets
+from engine.plans.read import read_targets_file
+from engine.scenario.schema import Scenario
+from engine.simulate import MonteCarlo, SimulationResult, simulate
+
+OPTIMIZER = "optimizer"
+"""The name of the optimiser's plan among the candidates."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One plan compared: its ``name``, the ``plan`` (with its own targets) and what was
+    filled in when it was read (``notes``)."""
+
+    name: str
+    plan: Plan
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Yardstick:
+    """The common target every candidate is measured against: weekly ``targets`` by region and
+    line, and where they come from (``description``)."""
+
+    targets: pd.DataFrame
+    description: str
+
+    @property
+    def total(self) -> float:
+        """The quarter's company target (money)."""
+        return float(self.targets.target.sum())
+
+
+@dataclass(frozen=True)
+class PlanComparison:
+    """Candidates simulated in every world: ``simulations[(plan, world)]``, and ``table``:
+    per world, KPIs of each plan and paired differences against the first candidate."""
+
+    worlds: tuple[Scenario, ...]
+    candidates: tuple[Candidate, ...]
+    yardstick: Yardstick
+    simulations: dict[tuple[str, str], SimulationResult]
+    table: pd.DataFrame
+    optimization: OptimizationResult | None
+
+    @property
+    def names(self) -> list[str]:
+        """Candidate names in order (the first is the baseline)."""
+        return [c.name for c in self.candidates]
+
+
+def parse_plan_option(text: str) -> tuple[str, str]:
+    """``NAME=FILE`` (or a bare ``FILE``, named after the file's stem)."""
+    name, sep, path = text.partition("=")
+    if not sep:
+        return Path(text).stem, text
+    if not name.strip() or not path.strip():
+        raise UsageError(f"--plan: expected NAME=FILE (got {text!r})")
+    return name.strip(), path.strip()
+
+
+def load_candidates(
+    s: Scenario,
+    files: Sequence[tuple[str, str]],
+    mc: MonteCarlo,
+    rules: PlanRules | None = None,
+    with_optimizer: bool = True,
+    optimize_options: OptimizeOptions | None = None,
+) -> tuple[list[Candidate], OptimizationResult | None]:
+    """The optimiser's plan (unless ``with_optimizer`` is false) and every plan file, read,
+    checked and completed against ``s``; targets missing from a file come from the policy's
+    rule on that plan's own pilot forecast (``forecast_plan``)."""
+    rules = rules or PlanRules()
+    names = ([OPTIMIZER] if with_optimizer else []) + [n for n, _ in files]
+    if len(set(names)) != len(names):
+        raise UsageError(f"--plan: every plan needs its own name (got {', '.join(names)})")
+    if not names:
+        raise UsageError("compare: no plan to compare (give --plan NAME=FILE)")
+    raws = [(name, read_plan_file(path)) for name, path in files]
+    opt = optimize(s, optimize_options) if with_optimizer or rules.spread == OPTIMIZER else None
+    out = [Candidate(OPTIMIZER, forecast_plan(s, opt.plan, mc))] if with_optimizer and opt else []
+    for name, raw in raws:
+        given = complete_plan(raw, s, rules, opt.plan if opt else None, name)
+        plan = forecast_plan(s, given.plan, mc) if given.needs_targets else given.plan
+        out.append(Candidate(name, plan, tuple(given.notes)))
+    return out, opt
+
+
+def yardstick(s: Scenario, baseline: Candidate, target: str | None, mc: MonteCarlo) -> Yardstick:
+    """The common target: the baseline's (``None`` or ``baseline``), a targets file, or a rule
+    ``percentile:P`` / ``stretch:X`` applied to the baseline plan's forecast."""
+    if target in (None, "baseline"):
+        return Yardstick(baseline.plan.targets, f"the targets of {baseline.name} "
+                         f"(policy {s.policy.target.rule} rule on its forecast)")
+    rule, sep, value = str(target).partition(":")
+    if sep and rule in ("percentile", "stretch"):
+        try:
+            number = float(value)
+        except ValueError:
+            raise UsageError(f"--target {target}: {rule} needs a number") from None
+        field = {"rule": rule, rule: number}
+        try:
+            policy = s.policy.model_copy(
+                update={"target": s.policy.target.model_validate(field)})
+        except ValueError as exc:
+            raise UsageError(f"--target {target}: {exc}") from None
+        ruled = s.model_copy(update={"policy": policy})
+        targets = forecast_plan(ruled, baseline.plan, mc).targets
+        return Yardstick(targets, f"the {rule} rule ({value}) on the forecast of "
+                         f"{baseline.name}")
+    targets = complete_targets(read_targets_file(target), s, str(target))
+    return Yardstick(targets, f"the targets in {target}")
+
+
+def _check_worlds(worlds: Sequence[Scenario]) -> None:
+    first = worlds[0]
+    for w in worlds[1:]:
+        same = ({r.id for r in w.regions} == {r.id for r in first.regions}
+                and {c.id for c in w.channels} == {c.id for c in first.channels})
+        if not same:
+            raise UsageError(f"compare: {w.name} has other regions or channels than "
+                             f"{first.name}; plans can only be compared across worlds that "
+                             "share them")
+
+
+def compare_plans(
+    worlds: Sequence[Scenario],
+    candidates: Sequence[Candidate],
+    yard: Yardstick,
+    mc: MonteCarlo,
+    optimization: OptimizationResult | None = None,
+) -> PlanComparison:
+    """Simulate every candidate in every world on the same seed against ``yard``'s targets."""
+    _check_worlds(worlds)
+    common = replace(mc, seed=mc.seed_for(worlds[0]))
+    sims: dict[tuple[str, str], SimulationResult] = {}
+    tables = []
+    for w in worlds:
+        for c in candidates:
+            measured = replace(c.plan, targets=yard.targets)
+            sims[(c.name, w.name)] = simulate(w, measured, common)
+        names = [c.name for c in candidates]
+        table = compare_kpis(names, [sims[(n, w.name)].kpis for n in names], COMPARED_METRICS)
+        table.insert(1, "plan", table.scenario)
+        table.insert(2, "world", w.name)
+        if len(worlds) > 1:
+            table["scenario"] = [f"{p} @ {w.name}" for p in table.plan]
+        tables.append(table)
+    return PlanComparison(tuple(worlds), tuple(candidates), yard, sims,
+                          pd.concat(tables, ignore_index=True), optimization)
