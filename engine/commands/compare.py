@@ -204,8 +204,9 @@ def _headline(pc: PlanComparison) -> list[Headline]:
         summary = pc.simulations[(c.name, world)].summary().set_index("metric")
         p10, p50, p90 = (float(v) for v in
                          summary.loc[WINNER_METRIC, ["p10", "p50", "p90"]].to_numpy(dtype=float))
-        out.append(Headline(f"Net contribution — {c.name}", p10, p50, p90, "money",
-                            note=f"spend {pc.worlds[0].currency}{c.plan.total_spend:,.0f}"))
+        out.append(Headline(c.name, p10, p50, p90, "money",
+                            note=f"net contribution; spend {pc.worlds[0].currency}"
+                                 f"{c.plan.total_spend:,.0f}"))
     return out
 
 
@@ -220,7 +221,9 @@ def plans_report_data(pc: PlanComparison, now: datetime | None = None) -> Report
         "plans": pc.names,
         "worlds": worlds,
         "common_target": f"{s.currency}{pc.yardstick.total:,.0f}: {pc.yardstick.description}",
-        "verdict": winner_lines(pc.table[pc.table.world == s.name], pc.names, s.currency),
+        "verdict": [f"{w}: {line}" if len(worlds) > 1 else line for w in worlds
+                    for line in winner_lines(pc.table[pc.table.world == w], pc.names,
+                                             s.currency)],
         "plan_notes": {c.name: list(c.notes) for c in pc.candidates if c.notes},
         "quarterplan": engine.__version__,
     }

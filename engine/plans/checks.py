@@ -7,7 +7,9 @@ problems of a file are reported at once as one ``ScenarioError`` (exit code 2).
 
 Completing: spend given per channel (or as shares of the spendable budget) is shared over
 regions by the rule ``spread``; missing reps are the scenario's reps on hand with no hires;
-targets left out stay empty (``engine.jobs.plans`` sets them from the plan's own forecast).
+rows missing from a reps table given are the reps on hand too, but an empty reps table (``reps:
+[]``) or one of zeros is a quarter without a salesforce, refused unless asked for; targets left
+out stay empty (``engine.jobs.plans`` sets them from the plan's own forecast).
 """
 
 from __future__ import annotations
@@ -230,9 +232,11 @@ def _reps(raw: RawPlan, s: Scenario, rules: PlanRules,
                 counts = _rep_row(row, where, r.reps.get(key[1]), r.hires.get(key[1]), problems)
                 if counts is not None:
                     given[key] = counts
+    empty = raw.reps is not None and not raw.reps.rows  # ``reps: []``: no salesforce at all
     rows = [{"region": r.id, "role": role,
-             **given.get((r.id, role), {"on_hand": r.reps.get(role), "hires": 0, "added": 0,
-                                        "reps": r.reps.get(role)})}
+             **given.get((r.id, role), {"on_hand": 0 if empty else r.reps.get(role),
+                                        "hires": 0, "added": 0,
+                                        "reps": 0 if empty else r.reps.get(role)})}
             for r in s.regions for role in ROLES]
     frame = pd.DataFrame(rows, columns=REPS_COLUMNS)
     if raw.reps is not None and frame.reps.sum() == 0 and not rules.allow_no_reps:

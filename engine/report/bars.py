@@ -123,6 +123,10 @@ def _funnel_row(row: dict[Hashable, Any], y: float, box: Box, sx: Scale) -> list
     return out
 
 
+PROBABILITY_METRICS = frozenset({"hit_target"})
+"""0/1 outcomes: shown by their mean, the probability (their percentiles are 0 or 1)."""
+
+
 def comparison_svg(comparison: pd.DataFrame, metric: str, unit: str, currency: str) -> str:
     """One KPI across scenarios: P50 bars with P10–P90 whiskers; the first row is the baseline.
 
@@ -131,6 +135,10 @@ def comparison_svg(comparison: pd.DataFrame, metric: str, unit: str, currency: s
     rows = comparison[comparison["metric"] == metric]
     if rows.empty:
         return empty(WIDTH / 2, 60, f"No comparison for {metric}")
+    if metric in PROBABILITY_METRICS and "mean" in rows.columns:
+        # a 0/1 outcome: its P10/P50/P90 are 0 or 1; the bar is the probability, no whisker
+        mean = rows["mean"]
+        rows = rows.assign(p10=mean, p50=mean, p90=mean)
     width, label_w = WIDTH / 2 - 10, 120.0
     box = Box(label_w, 34, width - label_w - 70, ROW * len(rows))
     lo = min(0.0, float(rows[["p10", "p50", "p90"]].min().min()))
@@ -145,14 +153,16 @@ def comparison_svg(comparison: pd.DataFrame, metric: str, unit: str, currency: s
         left, right = sorted((sx(0), sx(p50)))
         body += [text(box.left - 8, y + 4, _short_name(row["scenario"], 16), anchor="end"),
                  rect(left, y - 8, right - left, 16, fill=colour, rx=2, cls="bar",
-                      tip=f"{row['scenario']}: P50 {format_value(p50, unit, currency)}"),
-                 line(sx(p10), y, sx(p90), y, stroke=INK, width=1.5, cls="whisker"),
-                 line(sx(p10), y - 5, sx(p10), y + 5, stroke=INK, width=1.5),
-                 line(sx(p90), y - 5, sx(p90), y + 5, stroke=INK, width=1.5),
-                 text(max(sx(p10), sx(p90), right) + 6, y + 4, format_value(p50, unit, currency),
-                      size=11, fill=MUTED)]
-    body.append(text(box.left, box.bottom + 16, "bar: P50 · whisker: P10–P90", size=10.5,
-                     fill=MUTED))
+                      tip=f"{row['scenario']}: {format_value(p50, unit, currency)}")]
+        if p10 != p90:
+            body += [line(sx(p10), y, sx(p90), y, stroke=INK, width=1.5, cls="whisker"),
+                     line(sx(p10), y - 5, sx(p10), y + 5, stroke=INK, width=1.5),
+                     line(sx(p90), y - 5, sx(p90), y + 5, stroke=INK, width=1.5)]
+        body.append(text(max(sx(p10), sx(p90), right) + 6, y + 4,
+                         format_value(p50, unit, currency), size=11, fill=MUTED))
+    legend = ("bar: probability" if metric in PROBABILITY_METRICS
+              else "bar: P50 · whisker: P10–P90")
+    body.append(text(box.left, box.bottom + 16, legend, size=10.5, fill=MUTED))
     return document(width, box.bottom + 24, f"{metric} by scenario", body)
 
 
@@ -170,6 +180,7 @@ def difference_svg(comparison: pd.DataFrame, metric: str, unit: str, currency: s
     The baseline (first row of ``metric``) is left out: its ``diff_*`` columns are NaN.
     """
     rows = comparison[comparison["metric"] == metric].iloc[1:]
+    rows = rows[rows["diff_mean"].notna()]  # baselines (one per world in a plan × world table)
     if rows.empty:
         return empty(WIDTH / 2, 60, "No alternative to compare")
     width, label_w = WIDTH / 2 - 10, 120.0
@@ -185,7 +196,7 @@ def difference_svg(comparison: pd.DataFrame, metric: str, unit: str, currency: s
         mean = format_value(float(row["diff_mean"]), unit, currency)
         sign = "+" if float(row["diff_mean"]) > 0 else ""
         note = f"P(better) {format_share(prob)}" if np.isfinite(prob) else (
-            f"95%: {format_value(low, unit, currency)} to {format_value(high, unit, currency)}")
+            f"[{format_value(low, unit, currency)}, {format_value(high, unit, currency)}]")
         body += [text(box.left - 8, y + 4, _short_name(row["scenario"], 16), anchor="end"),
                  line(sx(float(row["diff_lo"])), y, sx(float(row["diff_hi"])), y, stroke=colour,
                       width=2, cls="whisker"),

@@ -81,7 +81,7 @@ COLUMN_UNITS: dict[str, dict[str, str]] = {
 
 ROW_UNIT_COLUMNS: dict[str, tuple[str, ...]] = {
     "kpis": ("mean", "se", "p10", "p50", "p90"),
-    "comparison": ("p10", "p50", "p90", "diff_mean", "diff_lo", "diff_hi"),
+    "comparison": ("mean", "p10", "p50", "p90", "diff_mean", "diff_lo", "diff_hi"),
 }
 """Columns whose unit is the unit of the row's ``metric`` (see ``metric_unit``)."""
 

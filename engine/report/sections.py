@@ -178,8 +178,12 @@ def comparison_section(data: ReportData) -> Section | None:
         + _figure(difference_svg(comparison, m, units[m], data.currency)) + "</div>"
         for m in metrics)
     what = "plan" if "plan" in comparison.columns else "scenario"
+    if what == "plan":
+        baseline = str(comparison["plan"].iloc[0])
+    worlds = (" (in each world)" if "world" in comparison.columns
+              and comparison["world"].nunique() > 1 else "")
     text = (f"Every {what} is simulated with the same random numbers, so differences are "
-            f"paired. Baseline: <b>{esc(baseline)}</b>. P(better) is the probability that "
+            f"paired. Baseline: <b>{esc(baseline)}</b>{worlds}. P(better) is the probability that "
             "the alternative beats the baseline; for the chance of hitting target (a yes/no "
             "outcome) the difference in probability and its 95% interval are shown instead.")
     verdict = "".join(f"<li>{esc(str(v))}</li>" for v in data.meta.get("verdict", []))
