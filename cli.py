@@ -224,7 +224,10 @@ def review(actuals: str, scenario: str | None, plan_file: str | None, overlay: s
 @main.command("simulate")
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.option("--plan", "plan_file", type=click.Path(dir_okay=False),
-              help="Plan to simulate (plan.json) [default: the optimiser's plan].")
+              help="Plan to simulate: a plan file (.csv, .xlsx, .yaml) or plan.json "
+                   "[default: the optimiser's plan].")
+@click.option("--allow-no-reps", is_flag=True,
+              help="Accept a plan file whose salesforce is empty (reps: []).")
 @montecarlo_options
 @out_options()
 @click.option("--export-actuals", "export_week", type=click.IntRange(min=0), metavar="K",
@@ -233,16 +236,19 @@ def review(actuals: str, scenario: str | None, plan_file: str | None, overlay: s
               help="Where --export-actuals writes [default: SCENARIO-actuals-weekK.csv].")
 @format_option
 def simulate_command(
-    scenario: str, plan_file: str | None, replications: int | None, seed: int | None,
-    workers: int | None, scheduler: str | None, out: str | None, overwrite: bool,
-    export_week: int | None, actuals_file: str | None, fmt: str,
+    scenario: str, plan_file: str | None, allow_no_reps: bool, replications: int | None,
+    seed: int | None, workers: int | None, scheduler: str | None, out: str | None,
+    overwrite: bool, export_week: int | None, actuals_file: str | None, fmt: str,
 ) -> None:
     """Simulate the quarter under a plan: KPIs with their spread, revenue fan, funnel, alerts."""
     import engine.simulate
     from engine.commands.simulate import choose_plan, render_text, report_data
 
     loaded = engine.load_scenario(scenario)
-    plan = choose_plan(loaded, plan_file)
+    plan, notes = choose_plan(loaded, plan_file, monte_carlo(replications, seed, workers,
+                                                             scheduler), allow_no_reps)
+    for note in notes if fmt != "json" else []:
+        click.echo(f"plan: {note}", err=True)
     if export_week is not None:
         from engine.actuals.simulated import default_actuals_path, export_actuals
 

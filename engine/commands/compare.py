@@ -308,9 +308,12 @@ def check_plan_file(s: Scenario, path: str, spread: str = "optimizer",
     reference for the ``optimizer`` spread rule); targets are left as the file has them."""
     from engine.optimize import optimize
 
-    reference = optimize(s).plan if spread == "optimizer" else None
+    raw = read_plan_file(path)
+    per_channel = "region" not in raw.spend.columns
+    reference = optimize(s).plan if per_channel and (raw.spread or spread) == "optimizer" \
+        else None
     rules = PlanRules(spread, allow_no_reps)
-    return complete_plan(read_plan_file(path), s, rules, reference, Path(path).stem)
+    return complete_plan(raw, s, rules, reference, raw.label or Path(path).stem)
 
 
 def checked_text(given: PlanInput, s: Scenario) -> str:

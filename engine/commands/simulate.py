@@ -7,9 +7,10 @@ import pandas as pd
 
 from engine.commands.run import funnel_with_bottleneck
 from engine.output import render_table
-from engine.plan import Plan, even_plan, read_plan
+from engine.plan import Plan, even_plan
 from engine.report.data import Headline, ReportData
 from engine.scenario.schema import Scenario
+from engine.simulate import MonteCarlo
 from engine.simulate.result import SimulationResult, weekly_frame
 
 HEADLINE = [
@@ -21,11 +22,24 @@ HEADLINE = [
 MAX_ALERTS_SHOWN = 12
 
 
-def choose_plan(scenario: Scenario, plan_file: str | None) -> Plan:
-    """The plan to simulate: the file if given, else the optimiser's plan, else (when the
-    optimiser is not installed) the solver-free ``even_plan``."""
+def choose_plan(scenario: Scenario, plan_file: str | None, mc: MonteCarlo | None = None,
+                allow_no_reps: bool = False) -> tuple[Plan, list[str]]:
+    """The plan to simulate and what was filled in: the plan file if given (CSV, Excel, YAML
+    or ``plan.json``, checked and completed; targets it lacks from its own forecast, see
+    ``engine.plans``), else the optimiser's plan, else (when the optimiser is not installed)
+    the solver-free ``even_plan``."""
     if plan_file is not None:
-        return read_plan(plan_file)
+        from engine.commands.compare import check_plan_file
+        from engine.jobs.run import forecast_plan
+
+        given = check_plan_file(scenario, plan_file, allow_no_reps=allow_no_reps)
+        if not given.needs_targets:
+            return given.plan, given.notes
+        return forecast_plan(scenario, given.plan, mc or MonteCarlo()), given.notes
+    return _default_plan(scenario), []
+
+
+def _default_plan(scenario: Scenario) -> Plan:
     try:
         from engine.optimize import optimize
     except ImportError:

@@ -101,7 +101,9 @@ def load_candidates(
     if not names:
         raise UsageError("compare: no plan to compare (give --plan NAME=FILE)")
     raws = [(name, read_plan_file(path)) for name, path in files]
-    opt = optimize(s, optimize_options) if with_optimizer or rules.spread == OPTIMIZER else None
+    spread_by_optimizer = any("region" not in raw.spend.columns
+                              and (raw.spread or rules.spread) == OPTIMIZER for _, raw in raws)
+    opt = optimize(s, optimize_options) if with_optimizer or spread_by_optimizer else None
     out = [Candidate(OPTIMIZER, forecast_plan(s, opt.plan, mc))] if with_optimizer and opt else []
     for name, raw in raws:
         given = complete_plan(raw, s, rules, opt.plan if opt else None, name)

@@ -113,7 +113,9 @@ def _weights(s: Scenario, rule: str, reference: Plan | None) -> dict[str, dict[s
     out = {}
     for c in s.channels:
         shares = potential if rule == "potential" else {r: 1 / len(regions) for r in regions}
-        if rule == "optimizer" and reference is not None:
+        if rule == "optimizer":
+            if reference is None:
+                raise ValueError("the 'optimizer' spread rule needs the optimiser's plan")
             own = {r: reference.spend_of(r, c.id) for r in regions}
             total = sum(own.values())
             shares = {r: v / total for r, v in own.items()} if total > 0 else potential
@@ -239,7 +241,9 @@ def _reps(raw: RawPlan, s: Scenario, rules: PlanRules,
                                         "reps": 0 if empty else r.reps.get(role)})}
             for r in s.regions for role in ROLES]
     frame = pd.DataFrame(rows, columns=REPS_COLUMNS)
-    if raw.reps is not None and frame.reps.sum() == 0 and not rules.allow_no_reps:
+    on_hand = sum(r.reps.get(role) for r in s.regions for role in ROLES)
+    refused = not (rules.allow_no_reps or s.salesforce.unlimited) and on_hand > 0
+    if raw.reps is not None and frame.reps.sum() == 0 and refused:
         problems.add("reps", "the plan has no reps at all: every lead would go cold; "
                      "leave 'reps' out to keep the reps on hand, or pass --allow-no-reps "
                      "to simulate a quarter without a salesforce", has=False)
@@ -300,8 +304,10 @@ def complete_plan(raw: RawPlan, s: Scenario, rules: PlanRules | None = None,
     targets = _targets(raw.targets, s, problems)
     if problems.items:
         raise ScenarioError(raw.source, problems.items)
-    if targets.empty:
+    if raw.targets is None:
         notes.append(f"targets: not in the file - the policy's {s.policy.target.rule} rule "
                      "on this plan's own forecast")
-    plan = Plan(s.name, spend, reps, targets, name or raw.source)
-    return PlanInput(plan, notes + rep_notes, targets.empty)
+    elif targets.empty:
+        notes.append("targets: empty in the file - none set")
+    plan = Plan(s.name, spend, reps, targets, name or raw.label or raw.source)
+    return PlanInput(plan, notes + rep_notes, raw.targets is None)

@@ -10,7 +10,8 @@ and ``targets`` (``region, line, week, target``) are optional.
 * CSV: the spend table alone (any of the three forms).
 * Excel: sheets named ``spend``, ``reps``, ``targets`` (the first sheet is the spend table when
   none is named ``spend``).
-* YAML / JSON: a mapping with the keys ``spend``, ``reps``, ``targets`` (lists of rows; the
+* YAML / JSON: a mapping with the keys ``spend``, ``reps``, ``targets`` (lists of rows; an
+  empty ``targets: []`` means no targets, an absent one targets from the forecast; the
   spend may also be a mapping ``channel: amount`` under ``spend_by_channel`` or ``channel:
   share`` under ``shares``) and optionally ``spread`` (``optimizer``, ``potential``, ``even``).
 
@@ -58,6 +59,8 @@ class RawPlan:
     reps: RawTable | None = None
     targets: RawTable | None = None
     spread: str | None = None
+    label: str = ""
+    """The plan's own name (``source`` in ``plan.json``), if it has one."""
 
 
 def _fail(source: str, where: str, message: str, value: Any = None, has: bool = False) -> None:
@@ -157,12 +160,12 @@ def _read_mapping(data: Any, source: str) -> RawPlan:
         spend = _by_channel(data[key], key, "spend" if key == "spend_by_channel" else "share",
                             source)
     reps = _rows(data["reps"], "reps", source) if data.get("reps") is not None else None
-    targets = (_rows(data["targets"], "targets", source)
-               if data.get("targets") not in (None, []) else None)
+    targets = _rows(data["targets"], "targets", source) if data.get("targets") is not None \
+        else None
     spread = data.get("spread")
     if spread is not None and spread not in SPREAD_RULES:
         _fail(source, "spread", f"must be one of {', '.join(SPREAD_RULES)}", spread, True)
-    return RawPlan(source, spend, reps, targets, spread)
+    return RawPlan(source, spend, reps, targets, spread, str(data.get("source") or ""))
 
 
 def read_plan_file(path: str | Path) -> RawPlan:
