@@ -434,7 +434,9 @@ def plan_check_command(scenario: str, plan_file: str, spread: str, allow_no_reps
 @click.option("--set", "sets", multiple=True, metavar="PATH=VALUES",
               help="Sweep a field, e.g. channels.social.spend.max=5e5,1e6 (repeatable).")
 @click.option("--split", "splits", multiple=True, metavar="CHANNEL=START:STOP:COUNT",
-              help="Sweep a channel's share of the spendable budget (repeatable).")
+              help="Sweep a channel's share of the spendable budget; repeat for a grid over "
+                   "several channels (shares adding up to at most 1, the other channels "
+                   "scaled as the optimiser splits them).")
 @click.option("--simulate", is_flag=True, help="Also simulate every point.")
 @montecarlo_options
 @out_options()

@@ -10,7 +10,9 @@ import pandas as pd
 
 from engine.errors import UsageError
 from engine.jobs.grid import parse_range, parse_setting
-from engine.jobs.sweep import Sweep, budget_frontier, grid_sweep, simulate_frontier, split_settings
+from engine.jobs.run import forecast_plan
+from engine.jobs.splits import split_points
+from engine.jobs.sweep import Sweep, budget_frontier, grid_sweep, simulate_frontier
 from engine.output import render_table
 from engine.report.data import Headline, ReportData
 from engine.scenario.loading import read_document
@@ -42,8 +44,14 @@ def run_sweep(
         )
     doc = read_document(path)
     settings = [parse_setting(x) for x in sets]
-    settings += split_settings(doc, [parse_setting(x) for x in splits])
-    return grid_sweep(doc, path, settings, mc, simulate, progress)
+    from engine.optimize import optimize
+
+    current = optimize(s).plan if splits or simulate else None
+    points = split_points(s, [parse_setting(x) for x in splits], current) \
+        if splits and current is not None else None
+    targets = forecast_plan(s, current, mc).targets if simulate and current is not None \
+        else None
+    return grid_sweep(doc, path, settings, mc, simulate, progress, None, points, targets)
 
 
 def _intervals(f: pd.DataFrame, column: str, signed: bool = False) -> list[str]:
@@ -62,7 +70,8 @@ def sweep_text(sweep: Sweep, s: Scenario) -> str:
     f["point"] = [f"{p} *" if cur else p for p, cur in zip(f.point, f.current, strict=True)]
     if "sim_net_contribution" in f:
         f["sim net contribution (95%)"] = _intervals(f, "sim_net_contribution")
-        f["vs current (95%)"] = _intervals(f, "sim_net_vs_anchor", signed=True)
+        if "sim_net_vs_anchor" in f:
+            f["vs current (95%)"] = _intervals(f, "sim_net_vs_anchor", signed=True)
     if "best" in f:
         f["best"] = ["◀ best" if b else "" for b in f.best.fillna(False).astype(bool)]
     if "sim_hit_target" in f:
@@ -93,10 +102,10 @@ def sweep_text(sweep: Sweep, s: Scenario) -> str:
     )
     if "sim_net_contribution" in f:
         anchor = f.get("target_from")
+        against = (f"the plan of {anchor.dropna().iloc[0]}" if anchor is not None
+                   else "the current plan")
         title += ("; simulated: each point's own plan on common random numbers, hit target "
-                  "measured against the plan of " + (str(anchor.dropna().iloc[0])
-                                                     if anchor is not None else "each point")
-                  + "; best = highest simulated net contribution")
+                  f"measured against {against}; best = highest simulated net contribution")
     return render_table(f[columns], title)
 
 

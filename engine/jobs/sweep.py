@@ -1,8 +1,10 @@
 """Sweeps: the budget frontier (one model re-solved at each budget) and grids of any field.
 
 ``budget_frontier`` builds the model once, at the largest budget, and re-solves it with the
-budget row's bound changed (HiGHS keeps its session and basis). ``grid_sweep`` rebuilds the
-scenario at each point of a ``--set`` or ``--split`` grid. Either can also simulate each point.
+budget row's bound changed (HiGHS keeps its session and basis); ``simulate_frontier`` simulates
+each point's own plan. ``grid_sweep`` rebuilds the scenario at each point of a ``--set`` grid
+and of a ``--split`` grid over the simplex of channel shares (``engine.jobs.splits``), and can
+also simulate each point.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from engine.errors import InfeasiblePlanError
 from engine.jobs.compare import mean_interval, paired_difference
 from engine.jobs.grid import Setting, apply_setting
 from engine.jobs.run import forecast_plan, run_scenario
+from engine.jobs.splits import OUTSIDE_BOUNDS, GridPoint, combine
 from engine.optimize import (
     OptimizationResult,
     OptimizeOptions,
@@ -33,7 +36,8 @@ from engine.optimize import (
 from engine.plan import Plan
 from engine.scenario.loading import build_scenario
 from engine.scenario.schema import Scenario
-from engine.simulate import MonteCarlo, Progress, SimulationResult, simulate
+from engine.simulate import MonteCarlo, Progress, SimulationResult
+from engine.simulate import simulate as simulate_plan
 
 NET = "net_contribution"
 """The KPI that says where more budget stops paying (gross profit less spend and reps)."""
@@ -117,25 +121,13 @@ def budget_frontier(
     return Sweep(s.name, "budget", pd.DataFrame(rows, columns=FRONTIER_COLUMNS), plans)
 
 
-def grid_points(settings: Sequence[Setting]) -> list[tuple[str, list[tuple[str, Any]]]]:
+def grid_points(settings: Sequence[Setting]) -> list[GridPoint]:
     """Every combination of the settings' values: ``(label, [(path, value), ...])``."""
     points = []
     for combo in itertools.product(*(range(len(x.values)) for x in settings)):
         name = ", ".join(x.name(i) for x, i in zip(settings, combo, strict=True))
         points.append((name, [(x.path, x.values[i]) for x, i in zip(settings, combo, strict=True)]))
     return points
-
-
-def split_settings(doc: dict[str, Any], splits: Sequence[Setting]) -> list[Setting]:
-    """``--split online=0.2:0.6:5``: the channel's share of the spendable budget, as equal
-    lower and upper spend bounds on that channel."""
-    spendable = doc["budget"]["total"] * (1 - doc["budget"].get("reserve_share", 0.1))
-    out = []
-    for sp in splits:
-        values = tuple({"min": v * spendable, "max": v * spendable} for v in sp.values)
-        names = tuple(f"{sp.path} share={v:.0%}" for v in sp.values)
-        out.append(Setting(f"channels.{sp.path}.spend", values, names))
-    return out
 
 
 def grid_point(
@@ -146,22 +138,31 @@ def grid_point(
     mc: MonteCarlo,
     simulate: bool,
     optimize_options: OptimizeOptions | None = None,
+    targets: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
-    """One grid point optimised (and simulated when asked); a plain row of results."""
+    """One grid point optimised (and simulated when asked); a plain row of results. With
+    ``targets`` the point's plan is measured against them (one yardstick for the grid), else
+    against its own targets from its forecast."""
     from engine.optimize import optimize
 
     changed = doc
     for path, value in point:
-        changed = apply_setting(changed, path, value)
+        if path != OUTSIDE_BOUNDS:
+            changed = apply_setting(changed, path, value)
     s = build_scenario(changed, f"{source} [{name}]")
     row: dict[str, Any] = {"point": name, "budget": s.budget.spendable, "current": False}
+    outside = dict(point).get(OUTSIDE_BOUNDS)
+    if outside is not None:
+        return row | {"status": str(outside)}
     try:
-        if simulate:
+        if simulate and targets is None:
             result = run_scenario(s, mc, optimize_options)
             row |= _simulated(result.simulation)
-            opt = result.optimization
+            opt: OptimizationResult | None = result.optimization
         else:
             opt = optimize(s, optimize_options)
+            if simulate and targets is not None:
+                row |= _simulated(simulate_plan(s, replace(opt.plan, targets=targets), mc))
         assert opt is not None
         row |= _point(opt, s.budget.spendable)
     except InfeasiblePlanError:
@@ -177,10 +178,11 @@ def _pool_rows(
     simulate: bool,
     progress: Progress | None,
     optimize_options: OptimizeOptions | None,
+    targets: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
     """Grid points spread over local processes (each simulates serially) or a Dask cluster."""
     inner = replace(mc, workers=1, scheduler=None, progress=None)
-    args = [(doc, source, name, point, inner, simulate, optimize_options)
+    args = [(doc, source, name, point, inner, simulate, optimize_options, targets)
             for name, point in points]
     if mc.scheduler is not None:
         from distributed import Client
@@ -206,22 +208,28 @@ def grid_sweep(
     simulate: bool = False,
     progress: Progress | None = None,
     optimize_options: OptimizeOptions | None = None,
+    splits: list[GridPoint] | None = None,
+    targets: pd.DataFrame | None = None,
 ) -> Sweep:
-    """Optimise (and optionally simulate) the scenario at every point of the grid.
+    """Optimise (and optionally simulate) the scenario at every point of the grid: every
+    combination of ``settings`` with every point of ``splits`` (see ``engine.jobs.splits``);
+    simulated points are measured against ``targets`` when given (one yardstick).
 
     With ``simulate``, points run in parallel over ``mc.workers`` processes (``None``: this one)
     or on ``mc.scheduler`` (each point's simulation serially, on the same seed); optimising alone
     is quicker in this process than the start-up of a pool. ``progress`` counts points.
     """
     opts = replace(mc or MonteCarlo(), progress=None)
-    points = grid_points(settings)
+    points = combine(grid_points(settings), splits or [])
     spread = simulate and ((opts.workers or 1) > 1 or opts.scheduler is not None)
     if spread and len(points) > 1:
-        rows = _pool_rows(doc, source, points, opts, simulate, progress, optimize_options)
+        rows = _pool_rows(doc, source, points, opts, simulate, progress, optimize_options,
+                          targets)
     else:
         rows = []
         for name, point in points:
-            rows.append(grid_point(doc, source, name, point, opts, simulate, optimize_options))
+            rows.append(grid_point(doc, source, name, point, opts, simulate, optimize_options,
+                                   targets))
             if progress:
                 progress(len(rows), len(points))
     return Sweep(str(doc.get("name", source)), "grid", mark_best(pd.DataFrame(rows)))
@@ -288,7 +296,7 @@ def simulate_frontier(s: Scenario, sweep: Sweep, mc: MonteCarlo | None = None,
         row: dict[str, Any] = {str(k): v for k, v in record.items()}
         plan = sweep.plans.get(str(row["point"]))
         if plan is not None:
-            sim = simulate(s, replace(plan, targets=targets), opts)
+            sim = simulate_plan(s, replace(plan, targets=targets), opts)
             row |= _simulated(sim) | {"target_from": anchor}
             nets[str(row["point"])] = sim.kpis[sim.kpis.metric == NET].value.to_numpy(float)
         rows.append(row)
