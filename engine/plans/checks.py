@@ -123,44 +123,50 @@ def _weights(s: Scenario, rule: str, reference: Plan | None) -> dict[str, dict[s
     return out
 
 
-def _spend(raw: RawPlan, s: Scenario, rules: PlanRules, reference: Plan | None,
-           problems: _Problems) -> tuple[pd.DataFrame, list[str]]:
-    form = _spend_form(raw.spend, raw.source)
+SPREAD_WORDS = {"optimizer": "as the optimiser's plan shares it",
+                "potential": "by region potential", "even": "evenly"}
+
+
+def _spend_values(raw: RawPlan, s: Scenario, form: str,
+                  problems: _Problems) -> dict[tuple[str, ...], float]:
+    """The spend rows checked: ``(region, channel)`` or ``(channel,)`` -> money (shares are
+    turned into money of the spendable budget)."""
     regions, channels = [r.id for r in s.regions], [c.id for c in s.channels]
-    amounts: dict[tuple[str, str], float] = {}
-    per_channel: dict[str, float] = {}
+    column = "share" if form == "shares" else "spend"
+    scale = s.budget.spendable if form == "shares" else 1.0
+    values: dict[tuple[str, ...], float] = {}
     seen: dict[tuple[str, ...], str] = {}
     for row, where in zip(raw.spend.rows, raw.spend.where, strict=True):
         key = ((str(row.get("region")),) if form == "amounts" else ()) + (str(row.get("channel")),)
         ok = _known(row.get("channel"), channels, where, "channel", problems)
         if form == "amounts":
             ok = _known(row.get("region"), regions, where, "region", problems) and ok
-        column = "share" if form == "shares" else "spend"
         value = _number(row.get(column), where, column, problems, percent=form == "shares")
         if key in seen:
             problems.add(where, f"written twice (first at {seen[key]})", "/".join(key))
-            continue
-        seen[key] = where
-        if not ok or value is None:
-            continue
-        if form == "amounts":
-            amounts[(key[0], key[1])] = value
-        else:
-            per_channel[key[0]] = value * (s.budget.spendable if form == "shares" else 1.0)
+        elif ok and value is not None:
+            values[key] = value * scale
+        seen.setdefault(key, where)
+    return values
+
+
+def _spend(raw: RawPlan, s: Scenario, rules: PlanRules, reference: Plan | None,
+           problems: _Problems) -> tuple[pd.DataFrame, list[str]]:
+    """The spend table of every region and channel (rows not written are 0), and a note on
+    the spread rule when the file gives spend per channel."""
+    form = _spend_form(raw.spend, raw.source)
+    values = _spend_values(raw, s, form, problems)
+    regions, channels = [r.id for r in s.regions], [c.id for c in s.channels]
     notes = []
-    if form == "shares":
-        total_share = sum(per_channel.values()) / s.budget.spendable
-        if total_share > 1 + TOLERANCE:
-            problems.add("share", "shares of the spendable budget add up to more than 1",
-                         round(total_share, 6))
+    if form == "shares" and sum(values.values()) > s.budget.spendable * (1 + TOLERANCE):
+        problems.add("share", "shares of the spendable budget add up to more than 1",
+                     round(sum(values.values()) / s.budget.spendable, 6))
     if form != "amounts":
         rule = raw.spread or rules.spread
         weights = _weights(s, rule, reference)
-        amounts = {(r, c): v * weights[c][r] for c, v in per_channel.items() for r in regions}
-        described = {"optimizer": "as the optimiser's plan shares it", "potential":
-                     "by region potential", "even": "evenly"}[rule]
-        notes.append(f"spend per channel shared over regions {described}")
-    rows = [{"region": r, "channel": c, "spend": amounts.get((r, c), 0.0)}
+        values = {(r, c): v * weights[c][r] for (c,), v in values.items() for r in regions}
+        notes.append(f"spend per channel shared over regions {SPREAD_WORDS[rule]}")
+    rows = [{"region": r, "channel": c, "spend": values.get((r, c), 0.0)}
             for r in regions for c in channels]
     return pd.DataFrame(rows, columns=SPEND_COLUMNS), notes
 
@@ -212,28 +218,34 @@ def _rep_row(row: dict[str, Any], where: str, on_hand: int, hires: int,
     return {"on_hand": a, "hires": b, "added": c, "reps": a + b + c}
 
 
+def _rep_counts(table: RawTable, s: Scenario,
+                problems: _Problems) -> dict[tuple[str, str], dict[str, Any]]:
+    """The reps rows checked: ``(region, role)`` -> head counts."""
+    regions = {r.id: r for r in s.regions}
+    given: dict[tuple[str, str], dict[str, Any]] = {}
+    seen: dict[tuple[str, str], str] = {}
+    for row, where in zip(table.rows, table.where, strict=True):
+        ok = _known(row.get("region"), list(regions), where, "region", problems)
+        ok = _known(row.get("role"), list(ROLES), where, "role", problems) and ok
+        key = (str(row.get("region")), str(row.get("role")))
+        if key in seen:
+            problems.add(where, f"written twice (first at {seen[key]})", "/".join(key))
+        elif ok:
+            r = regions[key[0]]
+            counts = _rep_row(row, where, r.reps.get(key[1]), r.hires.get(key[1]), problems)
+            if counts is not None:
+                given[key] = counts
+        seen.setdefault(key, where)
+    return given
+
+
 def _reps(raw: RawPlan, s: Scenario, rules: PlanRules,
           problems: _Problems) -> tuple[pd.DataFrame, list[str]]:
-    given: dict[tuple[str, str], dict[str, Any]] = {}
-    notes = []
-    regions = {r.id: r for r in s.regions}
-    if raw.reps is None:
-        notes.append("reps: not in the file - the scenario's reps on hand, no hires")
-    else:
-        seen: dict[tuple[str, str], str] = {}
-        for row, where in zip(raw.reps.rows, raw.reps.where, strict=True):
-            ok = _known(row.get("region"), list(regions), where, "region", problems)
-            ok = _known(row.get("role"), list(ROLES), where, "role", problems) and ok
-            key = (str(row.get("region")), str(row.get("role")))
-            if key in seen:
-                problems.add(where, f"written twice (first at {seen[key]})", "/".join(key))
-                continue
-            seen[key] = where
-            if ok:
-                r = regions[key[0]]
-                counts = _rep_row(row, where, r.reps.get(key[1]), r.hires.get(key[1]), problems)
-                if counts is not None:
-                    given[key] = counts
+    """The reps of every region and role: as the file gives them, rows it leaves out the reps
+    on hand with no hires; an empty salesforce refused unless ``rules`` allow it."""
+    given = _rep_counts(raw.reps, s, problems) if raw.reps is not None else {}
+    notes = [] if raw.reps is not None else [
+        "reps: not in the file - the scenario's reps on hand, no hires"]
     empty = raw.reps is not None and not raw.reps.rows  # ``reps: []``: no salesforce at all
     rows = [{"region": r.id, "role": role,
              **given.get((r.id, role), {"on_hand": 0 if empty else r.reps.get(role),
