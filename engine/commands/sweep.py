@@ -74,6 +74,7 @@ def sweep_text(sweep: Sweep, s: Scenario) -> str:
             f["vs current (95%)"] = _intervals(f, "sim_net_vs_anchor", signed=True)
     if "best" in f:
         f["best"] = ["◀ best" if b else "" for b in f.best.fillna(False).astype(bool)]
+        f = f if "sim_net_contribution" in f else f.drop(columns="best")
     if "sim_hit_target" in f:
         f["sim_hit_target"] = ["" if pd.isna(v) else f"{v:.0%}" for v in f.sim_hit_target]
     columns = [
