@@ -23,6 +23,7 @@ from engine.commands.run import headline, revenue_fan, run_meta
 from engine.errors import UsageError
 from engine.jobs.plans import (
     PlanComparison,
+    choose_target,
     compare_plans,
     load_candidates,
     parse_plan_option,
@@ -297,8 +298,9 @@ def compare_plan_files(paths: Sequence[str], plans: Sequence[str], mc: MonteCarl
     worlds = [w.model_copy(update={"name": n}) for w, n in zip(worlds, names, strict=True)]
     files = [parse_plan_option(p) for p in plans]
     rules = PlanRules(spread, allow_no_reps)
+    choice = choose_target(worlds[0], target)
     candidates, opt = load_candidates(worlds[0], files, mc, rules, with_optimizer)
-    yard = yardstick(worlds[0], candidates[0], target, mc)
+    yard = yardstick(worlds[0], candidates[0], choice, mc)
     return compare_plans(worlds, candidates, yard, mc, opt)
 
 

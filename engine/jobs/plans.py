@@ -112,30 +112,47 @@ def load_candidates(
     return out, opt
 
 
-def yardstick(s: Scenario, baseline: Candidate, target: str | None, mc: MonteCarlo) -> Yardstick:
-    """The common target: the baseline's (``None`` or ``baseline``), a targets file, or a rule
-    ``percentile:P`` / ``stretch:X`` applied to the baseline plan's forecast."""
+@dataclass(frozen=True)
+class TargetChoice:
+    """``--target`` read and checked: a rule on the baseline's forecast (``scenario`` is the
+    scenario with that rule as its policy) or a targets table from a file."""
+
+    description: str
+    scenario: Scenario | None = None
+    targets: pd.DataFrame | None = None
+
+
+def choose_target(s: Scenario, target: str | None) -> TargetChoice | None:
+    """``--target``: ``None``/``baseline`` (the baseline plan's targets), ``percentile:P`` or
+    ``stretch:X`` (that rule on the baseline's forecast) or a targets file; checked before any
+    simulation (``UsageError``/``ScenarioError`` otherwise)."""
     if target in (None, "baseline"):
-        return Yardstick(baseline.plan.targets, f"the targets of {baseline.name} "
-                         f"(policy {s.policy.target.rule} rule on its forecast)")
+        return None
     rule, sep, value = str(target).partition(":")
     if sep and rule in ("percentile", "stretch"):
         try:
-            number = float(value)
-        except ValueError:
-            raise UsageError(f"--target {target}: {rule} needs a number") from None
-        field = {"rule": rule, rule: number}
-        try:
-            policy = s.policy.model_copy(
-                update={"target": s.policy.target.model_validate(field)})
+            rules = s.policy.target.model_validate({"rule": rule, rule: float(value)})
         except ValueError as exc:
-            raise UsageError(f"--target {target}: {exc}") from None
-        ruled = s.model_copy(update={"policy": policy})
-        targets = forecast_plan(ruled, baseline.plan, mc).targets
-        return Yardstick(targets, f"the {rule} rule ({value}) on the forecast of "
-                         f"{baseline.name}")
+            reason = f"{rule} needs a number" if "could not convert" in str(exc) else exc
+            raise UsageError(f"--target {target}: {reason}") from None
+        policy = s.policy.model_copy(update={"target": rules})
+        return TargetChoice(f"the {rule} rule ({value}) on the forecast of",
+                            s.model_copy(update={"policy": policy}))
     targets = complete_targets(read_targets_file(target), s, str(target))
-    return Yardstick(targets, f"the targets in {target}")
+    return TargetChoice(f"the targets in {target}", targets=targets)
+
+
+def yardstick(s: Scenario, baseline: Candidate, choice: TargetChoice | None,
+              mc: MonteCarlo) -> Yardstick:
+    """The common target every plan is measured against (see ``choose_target``)."""
+    if choice is None:
+        return Yardstick(baseline.plan.targets, f"the targets of {baseline.name} "
+                         f"(policy {s.policy.target.rule} rule on its forecast)")
+    if choice.targets is not None:
+        return Yardstick(choice.targets, choice.description)
+    assert choice.scenario is not None
+    targets = forecast_plan(choice.scenario, baseline.plan, mc).targets
+    return Yardstick(targets, f"{choice.description} {baseline.name}")
 
 
 def _check_worlds(worlds: Sequence[Scenario]) -> None:

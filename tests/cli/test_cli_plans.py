@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 import cli
 import engine
-from engine.jobs.plans import compare_plans, load_candidates, yardstick
+from engine.jobs.plans import choose_target, compare_plans, load_candidates, yardstick
 from engine.jobs.sweep import budget_frontier, simulate_frontier
 from engine.simulate import MonteCarlo, simulate
 from tests.conftest import BASE, SCENARIOS
@@ -119,7 +119,7 @@ def test_the_common_target_is_used_for_every_plan(tmp_path: Path) -> None:
     own = [c.plan.targets.target.sum() for c in candidates]
     assert abs(own[0] - own[1]) > 1e5  # each plan's own forecast sets a different target
     for target in (None, "stretch:1.1"):
-        yard = yardstick(s, candidates[0], target, mc)
+        yard = yardstick(s, candidates[0], choose_target(s, target), mc)
         pc = compare_plans([s], candidates, yard, mc, opt)
         for c in candidates:
             kpis = pc.simulations[(c.name, s.name)].kpis
@@ -128,7 +128,8 @@ def test_the_common_target_is_used_for_every_plan(tmp_path: Path) -> None:
             revenue = kpis[kpis.metric == "revenue"].value.to_numpy()
             hit = kpis[kpis.metric == "hit_target"].value.to_numpy()
             assert (hit == (revenue >= yard.total)).all()
-    assert yardstick(s, candidates[0], "stretch:1.1", mc).total > 1.05 * own[0]
+    assert yardstick(s, candidates[0], choose_target(s, "stretch:1.1"), mc).total > \
+        1.05 * own[0]
 
 
 def test_an_explicit_empty_salesforce_is_refused(tmp_path: Path) -> None:
@@ -201,3 +202,36 @@ def test_sweep_budget_simulate_prints_net_contribution() -> None:
     assert len(rows) == 3 and all(re.search(r"[\d.]+M \[[\d.]+M, [\d.]+M\]", r) for r in rows)
 
 
+
+
+def test_a_target_file_is_the_yardstick_for_every_plan(tmp_path: Path) -> None:
+    s = engine.load_scenario(BASE)
+    weekly = [{"region": r.id, "line": "smart", "week": w, "target": 50_000.0}
+              for r in s.regions for w in range(1, s.horizon.weeks + 1)]
+    targets = tmp_path / "targets.csv"
+    pd.DataFrame(weekly).to_csv(targets, index=False)
+    split = tmp_path / "split.csv"
+    split.write_text(SPLIT, encoding="utf-8")
+    result = _run("compare", str(BASE), "--plan", f"planner={split}", "--target", str(targets),
+                  *FAST, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    total = 50_000.0 * len(weekly)
+    assert doc["meta"]["common_target"].startswith(f"¥{total:,.0f}: the targets in {targets}")
+    table = pd.DataFrame(doc["tables"]["comparison"])
+    hit = table[table.metric == "hit_target"].set_index("plan")["mean"]
+    assert (hit == 1.0).all()  # ¥8.45M is far below every plan's revenue
+
+
+def test_bad_targets_are_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "targets.csv"
+    bad.write_text("region,line,week,target\nshanghai,smart,99,5\n", encoding="utf-8")
+    refused = _run("compare", str(BASE), "--plan", f"x={tmp_path / 'nothing.csv'}")
+    assert refused.exit_code == 2
+    split = tmp_path / "split.csv"
+    split.write_text(SPLIT, encoding="utf-8")
+    weeks = _run("compare", str(BASE), "--plan", f"x={split}", "--target", str(bad), *FAST)
+    assert weeks.exit_code == 2 and f"{bad}: row 2: unknown week" in weeks.stderr
+    rule = _run("compare", str(BASE), "--plan", f"x={split}", "--target", "percentile:abc",
+                *FAST)
+    assert rule.exit_code == 2 and "percentile needs a number" in rule.stderr
