@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
+from pydantic import ValidationError
 
 from engine.errors import UsageError
 from engine.jobs.compare import compare_kpis
@@ -98,8 +99,9 @@ def load_candidates(
     names = ([OPTIMIZER] if with_optimizer else []) + [n for n, _ in files]
     if len(set(names)) != len(names):
         raise UsageError(f"--plan: every plan needs its own name (got {', '.join(names)})")
-    if not names:
-        raise UsageError("compare: no plan to compare (give --plan NAME=FILE)")
+    if len(names) < 2:
+        raise UsageError("compare: give at least two plans to compare (--no-optimizer leaves "
+                         "the optimiser's plan out)")
     raws = [(name, read_plan_file(path)) for name, path in files]
     spread_by_optimizer = any("region" not in raw.spend.columns
                               and (raw.spread or rules.spread) == OPTIMIZER for _, raw in raws)
@@ -132,9 +134,11 @@ def choose_target(s: Scenario, target: str | None) -> TargetChoice | None:
     if sep and rule in ("percentile", "stretch"):
         try:
             rules = s.policy.target.model_validate({"rule": rule, rule: float(value)})
-        except ValueError as exc:
-            reason = f"{rule} needs a number" if "could not convert" in str(exc) else exc
-            raise UsageError(f"--target {target}: {reason}") from None
+        except ValidationError as exc:
+            raise UsageError(f"--target {target}: {rule} {exc.errors()[0]['msg'].lower()}") \
+                from None
+        except ValueError:
+            raise UsageError(f"--target {target}: {rule} needs a number") from None
         policy = s.policy.model_copy(update={"target": rules})
         return TargetChoice(f"the {rule} rule ({value}) on the forecast of",
                             s.model_copy(update={"policy": policy}))

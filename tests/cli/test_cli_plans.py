@@ -153,6 +153,10 @@ def test_plan_usage_errors(tmp_path: Path) -> None:
     split.write_text(SPLIT, encoding="utf-8")
     twice = _run("compare", str(BASE), "--plan", f"optimizer={split}")
     assert twice.exit_code == 2 and "its own name" in twice.stderr
+    alone = _run("compare", str(BASE), "--plan", f"a={split}", "--no-optimizer")
+    assert alone.exit_code == 2 and "at least two plans" in alone.stderr
+    mixed = _run("compare", str(BASE), str(BASE), "--plan", f"a={split}", "--plan-from", "base")
+    assert mixed.exit_code == 2 and "--plan-from" in mixed.stderr
 
 
 def test_plans_under_several_worlds(tmp_path: Path) -> None:
