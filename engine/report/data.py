@@ -74,7 +74,8 @@ COLUMN_UNITS: dict[str, dict[str, str]] = {
     "cash": {c: "money" for c in ("p10", "p50", "p90")},
     "comparison": {"prob_better": "share"},
     "frontier": {"budget": "money", "objective": "money", "revenue": "money",
-                 "shadow_price": "number"},
+                 "shadow_price": "number", "sim_net_contribution": "money",
+                 "sim_net_contribution_lo": "money", "sim_net_contribution_hi": "money"},
     "shadow_prices": {"value": "number"},
 }
 """Unit of each numeric column whose unit does not depend on the row."""
