@@ -170,6 +170,19 @@ def _check_worlds(worlds: Sequence[Scenario]) -> None:
                              "share them")
 
 
+def _counted(mc: MonteCarlo, before: int, runs: int) -> MonteCarlo:
+    """``mc`` whose progress counts replications over all ``runs`` simulations (``before`` of
+    them done), so a comparison shows one bar rather than one per plan."""
+    if mc.progress is None:
+        return mc
+    report = mc.progress
+
+    def progress(done: int, total: int) -> None:
+        report(before * total + done, runs * total)
+
+    return replace(mc, progress=progress)
+
+
 def compare_plans(
     worlds: Sequence[Scenario],
     candidates: Sequence[Candidate],
@@ -185,7 +198,8 @@ def compare_plans(
     for w in worlds:
         for c in candidates:
             measured = replace(c.plan, targets=yard.targets)
-            sims[(c.name, w.name)] = simulate(w, measured, common)
+            sims[(c.name, w.name)] = simulate(w, measured, _counted(common, len(sims),
+                                                                    len(worlds) * len(candidates)))
         names = [c.name for c in candidates]
         table = compare_kpis(names, [sims[(n, w.name)].kpis for n in names], COMPARED_METRICS)
         table.insert(1, "plan", table.scenario)
