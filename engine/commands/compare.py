@@ -183,15 +183,14 @@ def plan_by_world(pc: PlanComparison) -> pd.DataFrame:
 
 
 def plans_tables(pc: PlanComparison) -> dict[str, pd.DataFrame]:
-    """Every table a comparison of plans writes (under the report layer's names)."""
-    first = pc.simulations[(pc.names[0], pc.worlds[0].name)]
+    """Every table a comparison of plans writes (under the report layer's names); every KPI of
+    every plan is in ``comparison``."""
     tables = {
         "comparison": pc.table,
         "plan_spend_by_channel": plan_spend_by_channel(pc),
         "plan_spend": plan_spend(pc),
         "plan_reps": plan_reps(pc),
         "plan_targets": plan_targets(pc),
-        "kpis": first.summary(),
     }
     if len(pc.worlds) > 1:
         tables["plan_by_world"] = plan_by_world(pc)
