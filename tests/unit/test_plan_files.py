@@ -216,3 +216,12 @@ def test_unreadable_files(tmp_path: Path, base: Scenario) -> None:
         read_plan_file(_write(tmp_path, "empty.csv", ""))
 
 
+
+
+def test_a_region_bound_is_checked_after_the_spread(tmp_path: Path) -> None:
+    variant = _write(tmp_path, "capped.yaml", f"extends: {BASE}\nregions:\n"
+                     "  - {id: shanghai, spend: {max: 100000}}\n")
+    s = engine.load_scenario(variant)
+    message = _refusal(tmp_path, s, "split.csv", "channel,share\nonline,0.5\n",
+                       spread="potential")
+    assert "spend of region shanghai: above the scenario's maximum 100,000" in message
