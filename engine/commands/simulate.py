@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -30,12 +32,13 @@ def choose_plan(scenario: Scenario, plan_file: str | None, mc: MonteCarlo | None
     the solver-free ``even_plan``."""
     if plan_file is not None:
         from engine.commands.compare import check_plan_file
-        from engine.jobs.run import forecast_plan
+        from engine.jobs.plans import forecast_targets
 
         given = check_plan_file(scenario, plan_file, allow_no_reps=allow_no_reps)
         if not given.needs_targets:
             return given.plan, given.notes
-        return forecast_plan(scenario, given.plan, mc or MonteCarlo()), given.notes
+        targets = forecast_targets(scenario, given.plan, mc or MonteCarlo())
+        return replace(given.plan, targets=targets), given.notes
     return _default_plan(scenario), []
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from engine.errors import UsageError
 from engine.jobs.grid import parse_range, parse_setting
-from engine.jobs.run import forecast_plan
+from engine.jobs.plans import forecast_targets
 from engine.jobs.splits import split_points
 from engine.jobs.sweep import Sweep, budget_frontier, grid_sweep, simulate_frontier
 from engine.output import render_table
@@ -49,7 +49,7 @@ def run_sweep(
     current = optimize(s).plan if splits or simulate else None
     points = split_points(s, [parse_setting(x) for x in splits], current) \
         if splits and current is not None else None
-    targets = forecast_plan(s, current, mc).targets if simulate and current is not None \
+    targets = forecast_targets(s, current, mc) if simulate and current is not None \
         else None
     return grid_sweep(doc, path, settings, mc, simulate, progress, None, points, targets)
 

@@ -21,7 +21,7 @@ from engine.errors import UsageError
 from engine.jobs.compare import compare_kpis
 from engine.jobs.run import COMPARED_METRICS, forecast_plan
 from engine.optimize import OptimizationResult, OptimizeOptions, optimize
-from engine.plan import Plan
+from engine.plan import TARGET_COLUMNS, Plan
 from engine.plans import PlanRules, complete_plan, read_plan_file
 from engine.plans.checks import complete_targets
 from engine.plans.read import read_targets_file
@@ -72,6 +72,13 @@ class PlanComparison:
     def names(self) -> list[str]:
         """Candidate names in order (the first is the baseline)."""
         return [c.name for c in self.candidates]
+
+
+def forecast_targets(s: Scenario, plan: Plan, mc: MonteCarlo) -> pd.DataFrame:
+    """The policy's target rule of ``s`` on the forecast of ``plan`` (whatever targets the plan
+    carries are set aside first)."""
+    bare = replace(plan, targets=pd.DataFrame(columns=TARGET_COLUMNS))
+    return forecast_plan(s, bare, mc).targets
 
 
 def parse_plan_option(text: str) -> tuple[str, str]:
@@ -155,7 +162,7 @@ def yardstick(s: Scenario, baseline: Candidate, choice: TargetChoice | None,
     if choice.targets is not None:
         return Yardstick(choice.targets, choice.description)
     assert choice.scenario is not None
-    targets = forecast_plan(choice.scenario, baseline.plan, mc).targets
+    targets = forecast_targets(choice.scenario, baseline.plan, mc)
     return Yardstick(targets, f"{choice.description} {baseline.name}")
 
 

@@ -22,7 +22,8 @@ import pandas as pd
 from engine.errors import InfeasiblePlanError
 from engine.jobs.compare import mean_interval, paired_difference
 from engine.jobs.grid import Setting, apply_setting
-from engine.jobs.run import forecast_plan, run_scenario
+from engine.jobs.plans import forecast_targets
+from engine.jobs.run import run_scenario
 from engine.jobs.splits import OUTSIDE_BOUNDS, GridPoint, combine
 from engine.optimize import (
     OptimizationResult,
@@ -289,7 +290,7 @@ def simulate_frontier(s: Scenario, sweep: Sweep, mc: MonteCarlo | None = None,
     if not sweep.plans:
         return sweep
     anchor = _yardstick_point(sweep)
-    targets = forecast_plan(s, sweep.plans[anchor], opts).targets
+    targets = forecast_targets(s, sweep.plans[anchor], opts)
     rows: list[dict[str, Any]] = []
     nets: dict[str, np.ndarray] = {}
     for record in sweep.frontier.to_dict(orient="records"):

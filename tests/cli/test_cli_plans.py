@@ -17,7 +17,13 @@ from click.testing import CliRunner
 
 import cli
 import engine
-from engine.jobs.plans import choose_target, compare_plans, load_candidates, yardstick
+from engine.jobs.plans import (
+    choose_target,
+    compare_plans,
+    forecast_targets,
+    load_candidates,
+    yardstick,
+)
 from engine.jobs.sweep import budget_frontier, simulate_frontier
 from engine.simulate import MonteCarlo, simulate
 from tests.conftest import BASE, SCENARIOS
@@ -178,10 +184,7 @@ def test_sweep_simulates_each_frontier_points_own_plan() -> None:
     mc = MonteCarlo(replications=16, seed=3, workers=1)
     frontier = budget_frontier(s, [0.6, 1.0, 1.2])
     simulated = simulate_frontier(s, frontier, mc).frontier.set_index("point")
-    anchor = frontier.plans["x1"]
-    from engine.jobs.run import forecast_plan
-
-    targets = forecast_plan(s, anchor, mc).targets
+    targets = forecast_targets(s, frontier.plans["x1"], mc)
     for point, plan in frontier.plans.items():
         budget = simulated.loc[point, "budget"]
         assert plan.total_spend <= budget * (1 + 1e-9)
