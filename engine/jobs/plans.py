@@ -110,6 +110,8 @@ def load_candidates(
         raise UsageError("compare: give at least two plans to compare (--no-optimizer leaves "
                          "the optimiser's plan out)")
     raws = [(name, read_plan_file(path)) for name, path in files]
+    for name, raw in raws:  # every file checked before the optimiser and the pilots run
+        complete_plan(replace(raw, spread="even"), s, replace(rules, spread="even"), None, name)
     spread_by_optimizer = any("region" not in raw.spend.columns
                               and (raw.spread or rules.spread) == OPTIMIZER for _, raw in raws)
     opt = optimize(s, optimize_options) if with_optimizer or spread_by_optimizer else None

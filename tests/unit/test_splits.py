@@ -80,9 +80,12 @@ def test_split_usage_errors(
 
 
 def test_sweep_split_over_two_channels_on_the_command_line() -> None:
-    result = CliRunner().invoke(cli.main, ["sweep", str(BASE), "--split", "online=0.2:0.4:3",
-                                           "--split", "social=0.1,0.2", "--format", "json"])
+    result = CliRunner().invoke(cli.main, ["sweep", str(BASE), "--split", "online=0.2,0.3",
+                                           "--split", "offline=0.02,0.4", "--format", "json"])
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)["tables"]["points"]
-    assert [r["point"] for r in rows][:2] == ["online 20%, social 10%", "online 20%, social 20%"]
-    assert len(rows) == 6 and all(r["status"] == "optimal" for r in rows)
+    assert [r["point"] for r in rows] == ["online 20%, offline 2%", "online 20%, offline 40%",
+                                          "online 30%, offline 2%", "online 30%, offline 40%"]
+    statuses = [r["status"] for r in rows]
+    assert statuses[0].startswith("outside bounds: offline") and statuses[1] == "optimal"
+    assert statuses[2].startswith("outside bounds: offline") and statuses[3] == "optimal"
