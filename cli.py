@@ -1,37 +1,98 @@
 """The quarterplan command line: a thin layer over ``engine``.
 
-Library errors become one red line on stderr and an exit code (0 done, 1 infeasible plan,
-2 bad input or usage); ``--debug`` shows the traceback instead.
+Library errors become one red line on stderr and an exit code: 0 done, 1 the plan is
+infeasible (nothing else exits 1), 2 bad input or usage (an output that cannot be written
+included), 130 interrupted (Ctrl-C at any moment, or SIGTERM), 3 an unexpected internal error
+(one line; ``--debug`` shows the traceback, as it does for every error).
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import click
-import pandas as pd
 
-import engine
-from engine.errors import InfeasiblePlanError, QuarterplanError, ScenarioError, UsageError
-from engine.output import FORMATS, render_csv, render_json
-from engine.plans.read import SPREAD_RULES
-from engine.scenario.describe import describe_scenario, summary_lines
-from engine.simulate import POOL_FROM, MonteCarlo
+def _stop_at_startup(signum: int, frame: Any) -> None:
+    """Ctrl-C or SIGTERM while the libraries load: stop quietly with the interrupted code."""
+    sys.stderr.write("interrupted: stopped, nothing written\n")
+    os._exit(130)
+
+
+if sys.argv and sys.argv[0].endswith("quarterplan"):  # the installed command, not a test
+    signal.signal(signal.SIGINT, _stop_at_startup)
+    signal.signal(signal.SIGTERM, _stop_at_startup)
+
+import math  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import TypeVar  # noqa: E402
+
+import click  # noqa: E402
+import pandas as pd  # noqa: E402
+
+import engine  # noqa: E402
+from engine.commands.outputs import (  # noqa: E402
+    check_output_file,
+    inputs_of,
+    run_folder,
+    write_folder,
+)
+from engine.errors import (  # noqa: E402
+    InfeasiblePlanError,
+    QuarterplanError,
+    ScenarioError,
+    clip,
+)
+from engine.output import FORMATS, render_csv, render_json  # noqa: E402
+from engine.plans.read import SPREAD_RULES  # noqa: E402
+from engine.scenario.describe import describe_scenario, summary_lines  # noqa: E402
+from engine.scenario.limits import MAX_REPLICATIONS  # noqa: E402
+from engine.simulate import POOL_FROM, MonteCarlo, max_workers  # noqa: E402
 
 EXIT_INFEASIBLE = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
+MAX_SEED = 2**63 - 1
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    """SIGTERM ends a run as Ctrl-C does: cleanly, nothing written, exit 130."""
+    raise KeyboardInterrupt
+
+
+def _unexpected(exc: Exception) -> tuple[str, int]:
+    """The one line and exit code for an exception quarterplan did not raise on purpose."""
+    if isinstance(exc, MemoryError):
+        return ("out of memory: ask for less (fewer replications, a smaller scenario)",
+                EXIT_BAD_INPUT)
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{clip(str(exc.filename))}: {exc.strerror or exc}", EXIT_BAD_INPUT
+    return (f"internal error: {type(exc).__name__}: {clip(str(exc), 200)} (run "
+            "'quarterplan --debug ...' for the traceback, and report it)", EXIT_INTERNAL)
 
 
 class QuarterplanGroup(click.Group):
     """A click group that turns quarterplan's errors into one clear line and an exit code."""
 
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except KeyboardInterrupt:
+            click.secho("interrupted: stopped, nothing written", fg="red", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
     def invoke(self, ctx: click.Context) -> Any:
+        if _in_main_thread():
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGTERM, _terminate)
         try:
             return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
         except KeyboardInterrupt:
             if ctx.meta.get("debug"):
                 raise
@@ -43,6 +104,31 @@ class QuarterplanGroup(click.Group):
             click.secho(str(exc), fg="red", err=True)
             code = EXIT_INFEASIBLE if isinstance(exc, InfeasiblePlanError) else EXIT_BAD_INPUT
             ctx.exit(code)
+        except Exception as exc:
+            if ctx.meta.get("debug"):
+                raise
+            message, code = _unexpected(exc)
+            click.secho(message, fg="red", err=True)
+            ctx.exit(code)
+
+
+def _in_main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+class FiniteFloat(click.FloatRange):
+    """A float range that also refuses ``nan`` and ``inf``."""
+
+    name = "finite float"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -63,9 +149,9 @@ def format_option(func: F) -> F:
 def montecarlo_options(func: F) -> F:
     """``--replications --seed --workers --scheduler``: the same on every Monte Carlo command."""
     options = [
-        click.option("--replications", type=click.IntRange(min=1),
+        click.option("--replications", type=click.IntRange(min=1, max=MAX_REPLICATIONS),
                      help="Simulated quarters [default: the scenario's]."),
-        click.option("--seed", type=click.IntRange(min=0),
+        click.option("--seed", type=click.IntRange(min=0, max=MAX_SEED),
                      help="Root seed [default: the scenario's]."),
         click.option("--workers", type=click.IntRange(min=1),
                      help=f"Local processes [default: all cores for {POOL_FROM}+ replications]."),
@@ -89,7 +175,12 @@ def out_options(default: str = "") -> Callable[[F], F]:
 def monte_carlo(replications: int | None, seed: int | None, workers: int | None,
                 scheduler: str | None, progress: Callable[[int, int], None] | None = None
                 ) -> MonteCarlo:
-    """The options of ``montecarlo_options`` as the engine's one Monte Carlo settings type."""
+    """The options of ``montecarlo_options`` as the engine's one Monte Carlo settings type;
+    ``--workers`` beyond the cores is capped, and said so."""
+    if workers is not None and workers > max_workers() and scheduler is None:
+        click.echo(f"--workers {workers}: this machine has {max_workers()} cores; using "
+                   f"{max_workers()}", err=True)
+        workers = max_workers()
     return MonteCarlo(replications, seed, workers, scheduler, progress)
 
 
@@ -161,7 +252,8 @@ def validate(scenarios: tuple[str, ...], fmt: str) -> None:
 @format_option
 @out_options(" (plan.json, which simulate --plan reads, and the tables)")
 @click.option("--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True)
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Seconds.")
+@click.option("--time-limit", type=FiniteFloat(min=0, min_open=True),
+              help="Seconds for the solver (building the model before it is not counted).")
 @click.option("--relax-reps", is_flag=True, help="Allow fractional hires (the LP relaxation).")
 @click.option("--export-mps", type=click.Path(dir_okay=False), help="Write the model as MPS.")
 def optimize_command(scenario: str, fmt: str, out: str | None, overwrite: bool, solver: str,
@@ -171,26 +263,20 @@ def optimize_command(scenario: str, fmt: str, out: str | None, overwrite: bool, 
     from engine.optimize import OptimizeOptions, optimize
 
     loaded = engine.load_scenario(scenario)
+    inputs = inputs_of([scenario])
+    folder = run_folder(out, overwrite, loaded.name, inputs) if out else None
     options = OptimizeOptions(
         solver="cbc" if solver == "cbc" else "highs", time_limit=time_limit, relax_reps=relax_reps
     )
     if export_mps:
+        check_output_file(export_mps, inputs, "--export-mps")
         command.export_mps(loaded, export_mps, options)
     result = optimize(loaded, options)
-    if out:
-        write_folder(command.report_data(result, loaded), result.to_dict(), out, scenario,
-                     overwrite, extra=command.plan_file(result))
+    if folder:
+        write_folder(command.report_data(result, loaded), result.to_dict(), folder, scenario,
+                     overwrite, inputs, extra=command.plan_file(result))
     echo_result(fmt, lambda: result, lambda: result.outcome,
                 lambda: command.render_result(result, loaded))
-
-
-def write_folder(data: Any, document: Any, out: str | None, scenario: str | None,
-                 overwrite: bool, extra: dict[str, str] | None = None) -> Path:
-    """The run folder every writing command writes (see ``engine.report.runfolder``)."""
-    from engine.report.runfolder import write_report_folder
-
-    return write_report_folder(data, document, out, scenario_path=scenario, overwrite=overwrite,
-                               extra=extra)
 
 
 @main.command()
@@ -201,7 +287,7 @@ def write_folder(data: Any, document: Any, out: str | None, scenario: str | None
               help="A plan.json whose targets to review against (when ACTUALS has none).")
 @click.option("--overlay", type=click.Path(dir_okay=False),
               help="Where to write next quarter's overlay [default: ACTUALS-next.yaml].")
-@click.option("--prior-strength", type=click.FloatRange(min=0, min_open=True), default=100.0,
+@click.option("--prior-strength", type=FiniteFloat(min=0, min_open=True), default=100.0,
               show_default=True, help="Pseudo-observations behind each scenario value.")
 @out_options()
 @format_option
@@ -209,14 +295,25 @@ def review(actuals: str, scenario: str | None, plan_file: str | None, overlay: s
            prior_strength: float, out: str | None, overwrite: bool, fmt: str) -> None:
     """Review last quarter from ACTUALS: attainment, funnel, customers, channels, stock-outs;
     with --scenario, next quarter's estimates written as a scenario that extends it."""
-    from engine.commands.review import render_review, report_data, review_files, review_frame
+    from engine.commands.review import (
+        default_overlay_path,
+        render_review,
+        report_data,
+        review_files,
+        review_frame,
+    )
 
+    s = engine.load_scenario(scenario) if scenario is not None else None
+    name, currency = (s.name, s.currency) if s is not None else (Path(actuals).stem, "")
+    inputs = inputs_of([scenario] if scenario else [], actuals, plan_file)
+    folder = run_folder(out, overwrite, name, inputs) if out else None
+    if scenario is not None:
+        check_output_file(overlay or default_overlay_path(actuals), inputs, "--overlay")
     result, written = review_files(actuals, scenario, plan_file, overlay, prior_strength)
     document = {"review": result, "overlay": written}
-    if out:
-        s = engine.load_scenario(scenario) if scenario is not None else None
-        name, currency = (s.name, s.currency) if s is not None else (Path(actuals).stem, "")
-        write_folder(report_data(result, name, currency), document, out, scenario, overwrite)
+    if folder:
+        write_folder(report_data(result, name, currency), document, folder, scenario, overwrite,
+                     inputs)
     echo_result(fmt, lambda: document, lambda: review_frame(result),
                 lambda: render_review(result, written) + (f"Wrote {out}\n" if out else ""))
 
@@ -242,17 +339,20 @@ def simulate_command(
 ) -> None:
     """Simulate the quarter under a plan: KPIs with their spread, revenue fan, funnel, alerts."""
     import engine.simulate
+    from engine.actuals.simulated import default_actuals_path, export_actuals
     from engine.commands.simulate import choose_plan, render_text, report_data
 
     loaded = engine.load_scenario(scenario)
+    inputs = inputs_of([scenario], plan_file)
+    folder = run_folder(out, overwrite, loaded.name, inputs) if out else None
+    target = actuals_file or default_actuals_path(scenario, export_week or 0)
+    if export_week is not None:
+        check_output_file(target, inputs, "--actuals-file")
     plan, notes = choose_plan(loaded, plan_file, monte_carlo(replications, seed, workers,
                                                              scheduler), allow_no_reps)
     for note in notes if fmt != "json" else []:
         click.echo(f"plan: {note}", err=True)
     if export_week is not None:
-        from engine.actuals.simulated import default_actuals_path, export_actuals
-
-        target = actuals_file or default_actuals_path(scenario, export_week)
         written = export_actuals(loaded, plan, export_week, seed, target)
         click.echo(f"Wrote actuals of weeks 1-{export_week} to {written}", err=True)
     mc = monte_carlo(replications, seed, workers, scheduler, Progress("simulating", fmt != "json"))
@@ -264,9 +364,9 @@ def simulate_command(
     except KeyboardInterrupt:
         click.echo("interrupted: simulation stopped", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    if out:
-        write_folder(report_data(result, loaded.currency), result.to_dict(), out, scenario,
-                     overwrite)
+    if folder:
+        write_folder(report_data(result, loaded.currency), result.to_dict(), folder, scenario,
+                     overwrite, inputs)
     echo_result(fmt, lambda: result, lambda: result.summary(),
                 lambda: render_text(result) + (f"Wrote {out}\n" if out else ""))
 
@@ -280,7 +380,7 @@ def simulate_command(
 @click.option("--plan", "plan_file", type=click.Path(dir_okay=False),
               help="The plan in force (plan.json) [default: the scenario's optimised plan].")
 @click.option("--allow-hiring", is_flag=True, help="Let the re-plan add hires.")
-@click.option("--prior-strength", type=click.FloatRange(min=0, min_open=True), default=100.0,
+@click.option("--prior-strength", type=FiniteFloat(min=0, min_open=True), default=100.0,
               show_default=True, help="Pseudo-observations behind each scenario value.")
 @montecarlo_options
 @out_options()
@@ -292,16 +392,41 @@ def recalibrate_command(
 ) -> None:
     """Re-plan mid-quarter: update beliefs from ACTUALS, re-optimise what is still movable,
     re-simulate the weeks left and recalibrate their targets."""
+    from engine.commands import recalibrate as command
     from engine.commands.recalibrate import recalibrate_files, render_recalibration, report_data
     from engine.jobs.recalibrate import RecalibrateOptions
 
     options = RecalibrateOptions(prior_strength, allow_hiring)
     mc = monte_carlo(replications, seed, workers, scheduler)
+    inputs = inputs_of([scenario], actuals, plan_file)
+    loaded = engine.load_scenario(scenario)
+    folder = run_folder(out, overwrite, loaded.name, inputs) if out else None
+    if command.quarter_over(loaded, as_of_week):
+        final_review(scenario, actuals, plan_file, prior_strength, folder, overwrite, inputs, fmt)
+        return
     result, loaded = recalibrate_files(scenario, actuals, as_of_week, plan_file, options, mc)
-    if out:
-        write_folder(report_data(result, loaded), result.to_dict(), out, scenario, overwrite)
+    if folder:
+        write_folder(report_data(result, loaded), result.to_dict(), folder, scenario, overwrite,
+                     inputs)
     echo_result(fmt, lambda: result, lambda: result.targets,
                 lambda: render_recalibration(result, loaded) + (f"Wrote {out}\n" if out else ""))
+
+
+def final_review(scenario: str, actuals: str, plan_file: str | None, prior_strength: float,
+                 folder: Path | None, overwrite: bool, inputs: list[Path], fmt: str) -> None:
+    """``recalibrate --as-of-week`` at the quarter's end: its final review, no re-plan."""
+    from engine.commands import review as shown
+    from engine.commands.recalibrate import final_review as review_quarter
+    from engine.commands.recalibrate import final_review_text
+
+    loaded = engine.load_scenario(scenario)
+    result = review_quarter(scenario, actuals, plan_file, prior_strength)
+    document = {"final_review": result, "replan": None}
+    if folder:
+        write_folder(shown.report_data(result, loaded.name, loaded.currency), document, folder,
+                     scenario, overwrite, inputs)
+    echo_result(fmt, lambda: document, lambda: shown.review_frame(result),
+                lambda: final_review_text(result, loaded) + (f"Wrote {folder}\n" if folder else ""))
 
 
 @main.command("run")
@@ -318,10 +443,12 @@ def run_command(scenario: str, replications: int | None, seed: int | None,
     from engine.report.runfolder import result_document
 
     loaded = engine.load_scenario(scenario)
+    inputs = inputs_of([scenario])
+    target = run_folder(out, overwrite, loaded.name, inputs)
     mc = monte_carlo(replications, seed, workers, scheduler, Progress("simulating", fmt != "json"))
     result = run_scenario(loaded, mc)
     data, document = run_report_data(result), run_json(result)
-    folder = write_folder(data, document, out, scenario, overwrite)
+    folder = write_folder(data, document, target, scenario, overwrite, inputs)
     echo_result(fmt, lambda: result_document(data, document), lambda: result.simulation.summary(),
                 lambda: headline_text(result) + f"\nWrote {folder}/ (report.html, workbook.xlsx, "
                 "result.json, tables/)\n")
@@ -353,8 +480,12 @@ def compare_command(scenarios: tuple[str, ...], replications: int | None, seed: 
                     plan_from: str | None, out: str | None, overwrite: bool, fmt: str) -> None:
     """Run scenarios side by side on common random numbers, with paired differences; with
     --plan, compare plans (yours and the optimiser's) under each scenario against one target."""
+    from engine.commands.compare import compare_inputs
     from engine.report.runfolder import result_document
 
+    inputs = compare_inputs(scenarios, plans, target, plan_from)
+    name = engine.load_scenario(scenarios[0]).name
+    folder = run_folder(out, overwrite, name, inputs) if out else None
     mc = monte_carlo(replications, seed, workers, scheduler, Progress("simulating", fmt != "json"))
     if plans:
         from engine.commands.compare import (
@@ -364,9 +495,6 @@ def compare_command(scenarios: tuple[str, ...], replications: int | None, seed: 
             plans_text,
         )
 
-        if plan_from is not None:
-            raise UsageError("compare: --plan-from holds a scenario's plan; with --plan the "
-                             "plans are the files given")
         pc = compare_plan_files(scenarios, plans, mc, spread, target, allow_no_reps,
                                 not no_optimizer)
         data, text, extra = plans_report_data(pc), lambda: plans_text(pc), plan_files(pc)
@@ -382,8 +510,8 @@ def compare_command(scenarios: tuple[str, ...], replications: int | None, seed: 
         extra = {}
     table = data.tables["comparison"]
     document = {"comparison": table, "meta": data.meta}
-    if out:
-        write_folder(data, document, out, scenarios[0], overwrite, extra)
+    if folder:
+        write_folder(data, document, folder, scenarios[0], overwrite, inputs, extra)
     echo_result(fmt, lambda: result_document(data, document), lambda: table,
                 lambda: text() + (f"\nWrote {out}/\n" if out else "\n"))
 
@@ -404,6 +532,7 @@ def plan_template_command(scenario: str, out: str, overwrite: bool) -> None:
     from engine.plans.template import write_template
 
     loaded = engine.load_scenario(scenario)
+    check_output_file(out, inputs_of([scenario]), "--out")
     written = write_template(optimize(loaded).plan, out, overwrite)
     click.echo(f"Wrote the optimiser's plan of {loaded.name} to {written} "
                "(edit it, then: quarterplan compare SCENARIO --plan NAME=FILE)")
@@ -450,13 +579,15 @@ def sweep_command(scenario: str, budget_range: str | None, sets: tuple[str, ...]
     from engine.report.runfolder import result_document
 
     loaded = engine.load_scenario(scenario)
+    inputs = inputs_of([scenario])
+    folder = run_folder(out, overwrite, loaded.name, inputs) if out else None
     mc = monte_carlo(replications, seed, workers, scheduler).resolved(loaded)
     result = run_sweep(scenario, loaded, budget_range, sets, splits, simulate, mc,
                        Progress("sweeping", fmt != "json"))
     data = sweep_report_data(result, loaded)
     document = {"frontier": result.frontier, "kind": result.kind}
-    if out:
-        write_folder(data, document, out, scenario, overwrite)
+    if folder:
+        write_folder(data, document, folder, scenario, overwrite, inputs)
     echo_result(fmt, lambda: result_document(data, document), lambda: result.frontier,
                 lambda: sweep_text(result, loaded) + (f"\nWrote {out}/\n" if out else "\n"))
 

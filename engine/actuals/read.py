@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
 
 from engine.actuals.format import COLUMNS
-from engine.errors import Problem, ScenarioError
+from engine.errors import Problem, ScenarioError, clip
+from engine.scenario.limits import MAX_ACTUALS_BYTES, read_bounded
 
 REQUIRED_COLUMNS = ("week", "metric", "value")
 FIRST_DATA_ROW = 2
@@ -23,19 +26,51 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def _fail(source: str, message: str) -> ScenarioError:
+    return ScenarioError(source, [Problem("", message, has_value=False)])
+
+
+def _csv_text(path: Path, source: str) -> str:
+    raw = read_bounded(path, MAX_ACTUALS_BYTES, "the file")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = raw[: exc.start].count(b"\n") + 1
+        raise _fail(source, f"row {row}: not UTF-8 text; save the file as CSV UTF-8") from None
+
+
+def _check_shape(text: str, source: str) -> None:
+    """A column named twice, or a row with more cells than the header, is an error."""
+    rows = csv.reader(io.StringIO(text))
+    names = [c.strip().lower() for c in next(rows, [])]
+    twice = sorted({c for c in names if names.count(c) > 1})
+    problems = [Problem(f"column {c}", "is written twice", has_value=False) for c in twice]
+    problems += [Problem(f"row {n}", f"{len(cells)} cells, but the header has {len(names)}",
+                         has_value=False)
+                 for n, cells in enumerate(rows, start=FIRST_DATA_ROW) if len(cells) > len(names)]
+    if problems:
+        raise ScenarioError(source, problems)
+
+
 def _read_table(path: Path, source: str) -> pd.DataFrame:
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            raw = pd.read_excel(path, sheet_name=0, dtype=object)
-        else:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            read_bounded(path, MAX_ACTUALS_BYTES, "the file")
+            return pd.read_excel(path, sheet_name=0, dtype=object)
+        text = _csv_text(path, source)
+        _check_shape(text, source)
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except FileNotFoundError:
-        missing = Problem("", "no such actuals file", has_value=False)
-        raise ScenarioError(source, [missing]) from None
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        problem = Problem("", f"cannot read the file as a table: {exc}", has_value=False)
-        raise ScenarioError(source, [problem]) from None
-    return raw
+        raise _fail(source, "no such actuals file") from None
+    except IsADirectoryError:
+        raise _fail(source, "is a folder, not a file") from None
+    except ScenarioError:
+        raise
+    except pd.errors.ParserError as exc:
+        raise _fail(source, f"rows do not match the header: {exc}".replace("line", "row")
+                    ) from None
+    except Exception as exc:  # openpyxl and zipfile raise many types on a broken workbook
+        raise _fail(source, f"cannot read the file as a table: {clip(str(exc), 200)}") from None
 
 
 def read_rows(path: str | Path) -> pd.DataFrame:
@@ -49,6 +84,8 @@ def read_rows(path: str | Path) -> pd.DataFrame:
     source = str(path)
     raw = _read_table(Path(path), source)
     raw.columns = [str(c).strip().lower() for c in raw.columns]
+    if len(set(raw.columns)) < len(raw.columns):
+        raise _fail(source, "a column is written twice")
     problems = [
         Problem(f"column {c}", "unknown column", has_value=False)
         for c in raw.columns

@@ -19,10 +19,8 @@ from engine.actuals.read import read_rows
 from engine.actuals.table import Actuals
 from engine.economics import ORGANIC
 from engine.errors import Problem, ScenarioError
+from engine.scenario.limits import MAX_ACTUAL_COUNT, MAX_ACTUAL_VALUE, MAX_OPEN_LEADS
 from engine.scenario.schema import Scenario
-
-MAX_PROBLEMS = 60
-"""Problems listed before the rest are counted."""
 
 
 def _known(s: Scenario | None) -> dict[str, set[str]] | None:
@@ -70,6 +68,10 @@ def _value_problem(text: str, spec: MetricSpec) -> str | None:
         return "must be >= 0"
     if spec.count and not value.is_integer():
         return "must be a whole number"
+    if spec.count and value > MAX_ACTUAL_COUNT:
+        return f"is more than one week can hold ({MAX_ACTUAL_COUNT:,} in one row)"
+    if value > MAX_ACTUAL_VALUE:
+        return f"is implausibly large (more than {MAX_ACTUAL_VALUE:.0e} in one row)"
     return None
 
 
@@ -114,6 +116,23 @@ def _row_problems(
         if line != row["line"]:
             out.append(Problem(f"{where}: line", f"product {row['product']} is in line {line}",
                                row["line"]))
+    return out
+
+
+def _plausible(frame: pd.DataFrame, s: Scenario | None) -> list[Problem]:
+    """Totals the scenario cannot have produced: spend beyond the quarter's whole budget, more
+    leads open at once than the simulator carries."""
+    out = []
+    spend = float(frame.value[frame.metric == "spend"].sum())
+    if s is not None and spend > s.budget.total:
+        out.append(Problem("spend", f"totals {spend:,.0f}, more than the quarter's whole budget "
+                           f"{s.budget.total:,.0f}", has_value=False))
+    open_rows = frame[frame.metric == "open"]
+    if len(open_rows):
+        at_last = float(open_rows.value[open_rows.week == open_rows.week.max()].sum())
+        if at_last > MAX_OPEN_LEADS:
+            out.append(Problem("open", f"{at_last:,.0f} leads open at once; at most "
+                               f"{MAX_OPEN_LEADS:,} are carried into a re-plan", has_value=False))
     return out
 
 
@@ -208,14 +227,6 @@ def _funnel_order(frame: pd.DataFrame, s: Scenario | None) -> list[Problem]:
     return [p for lower, upper in pairs for p in _not_above(frame, lower, upper)]
 
 
-def _cap(problems: list[Problem]) -> list[Problem]:
-    if len(problems) <= MAX_PROBLEMS:
-        return problems
-    more = len(problems) - MAX_PROBLEMS
-    return [*problems[:MAX_PROBLEMS],
-            Problem("", f"... and {more} more problems", has_value=False)]
-
-
 def validate_rows(
     text: pd.DataFrame,
     scenario: Scenario | None = None,
@@ -243,11 +254,12 @@ def validate_rows(
     problems = [p for row in records
                 for p in _row_problems(row, scenario, known, as_of_week)]
     if problems:
-        raise ScenarioError(source, _cap(problems))
+        raise ScenarioError(source, problems)
     frame = _typed(text, scenario)
-    problems = _duplicates(frame) + _mixed_channels(frame) + _funnel_order(frame, scenario)
+    problems = (_duplicates(frame) + _mixed_channels(frame) + _funnel_order(frame, scenario)
+                + _plausible(frame, scenario))
     if problems:
-        raise ScenarioError(source, _cap(problems))
+        raise ScenarioError(source, problems)
     last = as_of_week if as_of_week is not None else int(frame.week.max() if len(frame) else 0)
     return Actuals(frame.reset_index(drop=True), last, source)
 

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 import engine
+from engine.commands.outputs import inputs_of
 from engine.commands.run import headline, revenue_fan, run_meta
 from engine.errors import UsageError
 from engine.jobs.plans import (
@@ -336,3 +337,18 @@ def plan_files(pc: PlanComparison) -> dict[str, str]:
     extra files of the run folder: every alternative on the record, ready for
     ``simulate --plan``."""
     return {f"plan-{c.name}.json": render_json(c.plan.to_dict()) for c in pc.candidates}
+
+
+def compare_inputs(scenarios: Sequence[str], plans: Sequence[str], target: str | None,
+                   plan_from: str | None = None) -> list[Path]:
+    """Every file ``compare`` reads (which its outputs may not replace): the scenarios, the
+    plan files and a ``--target`` file; the options checked together first (``UsageError``)."""
+    if plans and plan_from is not None:
+        raise UsageError("compare: --plan-from holds a scenario's plan; with --plan the plans "
+                         "are the files given")
+    if not plans and len(scenarios) < 2:
+        raise UsageError("compare: give at least two scenarios, or --plan NAME=FILE")
+    files = [parse_plan_option(p)[1] for p in plans]
+    if target is not None and Path(target).suffix:
+        files.append(target)
+    return inputs_of(scenarios, *files)

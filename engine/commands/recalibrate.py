@@ -10,7 +10,11 @@ import pandas as pd
 
 import engine
 from engine.actuals import load_actuals
+from engine.actuals.beliefs import BeliefOptions
+from engine.commands.review import render_review
+from engine.errors import UsageError
 from engine.jobs.recalibrate import FORECASTS, RecalibrateOptions, Recalibration, recalibrate
+from engine.jobs.review import Review, review
 from engine.optimize.optimizer import optimize
 from engine.output import render_table
 from engine.plan import Plan, read_plan
@@ -22,6 +26,32 @@ MOVES_SHOWN = 6
 """Belief changes listed in the explanation."""
 
 
+def quarter_over(s: Scenario, as_of_week: int) -> bool:
+    """Whether ``as_of_week`` is the quarter's last week (nothing left to re-plan); a week
+    beyond the quarter is a ``UsageError``."""
+    if as_of_week > s.horizon.weeks:
+        raise UsageError(f"--as-of-week {as_of_week} is beyond the quarter's "
+                         f"{s.horizon.weeks} weeks")
+    return as_of_week == s.horizon.weeks
+
+
+def final_review(scenario: str | Path, actuals: str | Path, plan: str | Path | None = None,
+                 prior_strength: float = 100.0) -> Review:
+    """The quarter's final review when the actuals cover all of it: the weeks as they
+    happened against the plan in force (``plan``, or the scenario's optimised plan)."""
+    s = engine.load_scenario(scenario)
+    a = load_actuals(actuals, s, s.horizon.weeks)
+    a = type(a)(a.frame, s.horizon.weeks, a.source)
+    in_force = read_plan(plan) if plan is not None else optimize(s).plan
+    return review(a, s, in_force, BeliefOptions(prior_strength=prior_strength))
+
+
+def final_review_text(r: Review, s: Scenario) -> str:
+    """The final review, saying why there is no re-plan."""
+    return (f"Week {r.weeks} of {s.horizon.weeks}: the quarter is over, nothing is left to "
+            "re-plan; its final review follows.\n\n" + render_review(r))
+
+
 def recalibrate_files(scenario: str | Path, actuals: str | Path, as_of_week: int,
                       plan: str | Path | None = None,
                       options: RecalibrateOptions | None = None,
@@ -29,6 +59,7 @@ def recalibrate_files(scenario: str | Path, actuals: str | Path, as_of_week: int
     """Re-plan ``scenario`` with the actuals file up to ``as_of_week``; the plan in force is
     ``plan`` (a ``plan.json``) or, without one, the scenario's optimised plan."""
     s = engine.load_scenario(scenario)
+    quarter_over(s, as_of_week)
     a = load_actuals(actuals, s, as_of_week)
     a = type(a)(a.frame, as_of_week, a.source)
     in_force = read_plan(plan) if plan is not None else optimize(s).plan

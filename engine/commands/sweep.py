@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from engine.errors import UsageError
-from engine.jobs.grid import parse_range, parse_setting
+from engine.jobs.grid import Setting, check_grid_size, parse_range, parse_setting
 from engine.jobs.plans import forecast_targets
 from engine.jobs.splits import split_points
 from engine.jobs.sweep import Sweep, budget_frontier, grid_sweep, simulate_frontier
@@ -44,11 +44,12 @@ def run_sweep(
         )
     doc = read_document(path)
     settings = [parse_setting(x) for x in sets]
+    shares = [_split(x) for x in splits]
+    check_grid_size([*settings, *shares])
     from engine.optimize import optimize
 
     current = optimize(s).plan if splits or simulate else None
-    points = split_points(s, [parse_setting(x) for x in splits], current) \
-        if splits and current is not None else None
+    points = split_points(s, shares, current) if splits and current is not None else None
     targets = forecast_targets(s, current, mc) if simulate and current is not None \
         else None
     return grid_sweep(doc, path, settings, mc, simulate, progress, None, points, targets)
@@ -62,6 +63,14 @@ def _intervals(f: pd.DataFrame, column: str, signed: bool = False) -> list[str]:
     return ["" if pd.isna(m) else
             f"{m / 1e6:{sign},.2f}M [{lo / 1e6:{sign},.2f}M, {hi / 1e6:{sign},.2f}M]"
             for m, lo, hi in zip(f[column], f[f"{column}_lo"], f[f"{column}_hi"], strict=True)]
+
+
+def _split(text: str) -> Setting:
+    """``--split CHANNEL=START:STOP:COUNT``: shares of the budget, each >= 0."""
+    setting = parse_setting(text)
+    if any(not isinstance(v, int | float) or v < 0 for v in setting.values):
+        raise UsageError(f"--split: shares of the budget must be numbers >= 0 (got {text!r})")
+    return setting
 
 
 def sweep_text(sweep: Sweep, s: Scenario) -> str:

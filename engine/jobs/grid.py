@@ -8,12 +8,14 @@ Paths use the scenario's own field names; rows of id-keyed tables are addressed 
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from engine.errors import UsageError
+from engine.errors import UsageError, clip
+from engine.scenario.limits import MAX_SWEEP_POINTS
 from engine.scenario.yaml_io import parse_scalar
 
 
@@ -35,19 +37,45 @@ class Setting:
 
 
 def parse_range(text: str, option: str = "--budget") -> tuple[float, ...]:
-    """``start:stop:count`` -> evenly spaced values (both ends included); ``a,b,c`` -> those."""
+    """``start:stop:count`` -> evenly spaced values (both ends included); ``a,b,c`` -> those.
+
+    Values must be finite, at most ``MAX_SWEEP_POINTS`` of them; budget multiples (``--budget``,
+    ``--split``) must also be >= 0.
+    """
     try:
         if ":" in text:
             start, stop, count = text.split(":")
             n = int(count)
-            if n < 1:
-                raise ValueError
-            return tuple(float(v) for v in np.linspace(float(start), float(stop), n))
-        return tuple(float(v) for v in text.split(","))
+            if not 1 <= n <= MAX_SWEEP_POINTS:
+                raise UsageError(f"{option}: COUNT must be 1 to {MAX_SWEEP_POINTS:,} "
+                                 f"(got {clip(count)})")
+            ends = (float(start), float(stop))
+            _check_values(ends, text, option)
+            values = tuple(float(v) for v in np.linspace(*ends, n))
+        else:
+            values = tuple(float(v) for v in text.split(","))
     except ValueError:
         raise UsageError(
-            f"{option}: expected START:STOP:COUNT or a comma-separated list (got {text!r})"
+            f"{option}: expected START:STOP:COUNT or a comma-separated list (got {clip(text)!r})"
         ) from None
+    _check_values(values, text, option)
+    return values
+
+
+def _check_values(values: tuple[float, ...], text: str, option: str) -> None:
+    if len(values) > MAX_SWEEP_POINTS:
+        raise UsageError(f"{option}: at most {MAX_SWEEP_POINTS:,} values (got {len(values):,})")
+    if not all(math.isfinite(v) for v in values):
+        raise UsageError(f"{option}: every value must be a finite number (got {clip(text)!r})")
+    if option in ("--budget", "--split") and min(values) < 0:
+        raise UsageError(f"{option}: multiples of the budget must be >= 0 (got {clip(text)!r})")
+
+
+def check_grid_size(settings: list[Setting]) -> None:
+    """A grid of at most ``MAX_SWEEP_POINTS`` points."""
+    size = math.prod(len(x.values) for x in settings)
+    if size > MAX_SWEEP_POINTS:
+        raise UsageError(f"sweep: {size:,} points in the grid; at most {MAX_SWEEP_POINTS:,}")
 
 
 def parse_setting(text: str) -> Setting:
@@ -57,6 +85,8 @@ def parse_setting(text: str) -> Setting:
         raise UsageError(f"--set: expected PATH=VALUES (got {text!r})")
     if ":" in values:
         return Setting(path.strip(), parse_range(values, "--set"))
+    if values.count(",") >= MAX_SWEEP_POINTS:
+        raise UsageError(f"--set {clip(path.strip())}: at most {MAX_SWEEP_POINTS:,} values")
     return Setting(path.strip(), tuple(parse_scalar(v.strip()) for v in values.split(",")))
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import Problem, ScenarioError
+from engine.scenario.limits import MAX_ACTUALS_BYTES, read_bounded
 from engine.scenario.yaml_io import read_yaml
 
 SPREAD_RULES = ("optimizer", "potential", "even")
@@ -168,6 +169,17 @@ def _read_mapping(data: Any, source: str) -> RawPlan:
     return RawPlan(source, spend, reps, targets, spread, str(data.get("source") or ""))
 
 
+def _bounded_text(p: Path, source: str, binary: bool = False) -> str:
+    """The file's text (``""`` for a workbook, only its size checked), at most
+    ``MAX_ACTUALS_BYTES``; ``ScenarioError`` naming the file otherwise."""
+    try:
+        data = read_bounded(p, MAX_ACTUALS_BYTES, "the plan file")
+        return "" if binary else data.decode("utf-8")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ScenarioError(source, [Problem("", f"cannot read: {exc}", has_value=False)]) \
+            from None
+
+
 def read_plan_file(path: str | Path) -> RawPlan:
     """The tables of the plan file at ``path`` (by its extension); ``ScenarioError`` naming
     the file when it cannot be read."""
@@ -177,15 +189,11 @@ def read_plan_file(path: str | Path) -> RawPlan:
         _fail(source, "", "a plan file must be .csv, .xlsx, .yaml or .json", p.suffix, True)
     if not p.is_file():
         _fail(source, "", "no such plan file")
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_excel(p, source)
     if suffix in (".yaml", ".yml"):
         return _read_mapping(read_yaml(p, source), source)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(source, [Problem("", f"cannot read: {exc}", has_value=False)]) \
-            from None
+    text = _bounded_text(p, source, binary=suffix in (".xlsx", ".xlsm"))
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_excel(p, source)
     if suffix == ".json":
         try:
             return _read_mapping(json.loads(text), source)
@@ -203,16 +211,26 @@ def read_targets_file(path: str | Path) -> RawTable:
     if not p.is_file():
         _fail(source, "", "no such targets file")
     if suffix == ".csv":
-        return _csv_table(p.read_text(encoding="utf-8"), source)
+        return _csv_table(_bounded_text(p, source), source)
     if suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
-        book = load_workbook(p, read_only=True, data_only=True)
+        _bounded_text(p, source, binary=True)
+        try:
+            book = load_workbook(p, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds on a broken file
+            raise ScenarioError(source, [Problem("", f"not an Excel workbook: {exc}",
+                                                 has_value=False)]) from None
         names = {n.strip().lower(): n for n in book.sheetnames}
         if "targets" not in names:
             _fail(source, "", "the workbook has no sheet named 'targets'")
         return _sheet_table(book[names["targets"]], "sheet targets")
-    data = read_yaml(p, source) if suffix in (".yaml", ".yml") else json.loads(p.read_text())
+    try:
+        data = read_yaml(p, source) if suffix in (".yaml", ".yml") else \
+            json.loads(_bounded_text(p, source))
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(source, [Problem("", f"not JSON: {exc}", has_value=False)]) \
+            from None
     if not isinstance(data, dict) or not data.get("targets"):
         _fail(source, "targets", "the file has no 'targets' rows")
     return _rows(data["targets"], "targets", source)

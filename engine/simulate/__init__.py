@@ -11,7 +11,13 @@ around the scenario's when ``simulation.lead_rate_cv`` / ``conversion_cv`` are s
 
 from engine.simulate.detail import Detail
 from engine.simulate.inputs import SimInputs, build_inputs
-from engine.simulate.monte_carlo import POOL_FROM, MonteCarlo, default_workers, simulate
+from engine.simulate.monte_carlo import (
+    POOL_FROM,
+    MonteCarlo,
+    default_workers,
+    max_workers,
+    simulate,
+)
 from engine.simulate.quarter import ReplicationRecord, simulate_quarter
 from engine.simulate.result import SimulationResult
 from engine.simulate.runner import Progress
@@ -30,6 +36,7 @@ __all__ = [
     "SimulationResult",
     "build_inputs",
     "default_workers",
+    "max_workers",
     "replication_streams",
     "simulate",
     "simulate_quarter",

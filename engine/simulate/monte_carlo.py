@@ -24,6 +24,11 @@ POOL_FROM = 100
 saves)."""
 
 
+def max_workers() -> int:
+    """Most local processes a run uses: one per core (more only compete for the cores)."""
+    return max(1, os.cpu_count() or 1)
+
+
 def default_workers(replications: int, cpus: int | None = None) -> int:
     """Local processes to use by default: every core for runs of ``POOL_FROM`` replications or
     more, otherwise this process alone."""
@@ -62,8 +67,10 @@ class MonteCarlo:
         return s.simulation.seed if self.seed is None else self.seed
 
     def workers_for(self, replications: int) -> int:
-        """Local processes for a run of ``replications``."""
-        return default_workers(replications) if self.workers is None else self.workers
+        """Local processes for a run of ``replications``: at most one per core."""
+        if self.workers is None:
+            return default_workers(replications)
+        return min(self.workers, max_workers())
 
     def resolved(self, s: Scenario) -> MonteCarlo:
         """These settings with ``workers`` made concrete for a run of ``s``."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import math
 import multiprocessing
+import os
 import queue
 import signal
 import threading
@@ -21,13 +22,16 @@ from typing import Any
 
 import numpy as np
 
-from engine.errors import SimulationError
+from engine.errors import SimulationError, UsageError, clip
+from engine.scenario.limits import MAX_REPLICATIONS, MAX_SIMULATION_MEMORY_SHARE
 from engine.simulate.inputs import SimInputs
 from engine.simulate.memory import tune_allocator
 from engine.simulate.quarter import ReplicationRecord, run_replication
 from engine.simulate.state import QuarterState
 from engine.simulate.streams import replication_streams
 
+SCHEDULER_TIMEOUT = "10s"
+"""How long to try reaching a Dask scheduler."""
 MIN_CHUNK = 10
 """Smallest piece sent to Dask (a task costs about 1.6 ms to schedule)."""
 GUIDED_MIN = 2
@@ -50,8 +54,8 @@ class _Interrupt:
 
 @contextmanager
 def _interruptible() -> Iterator[None]:
-    """Catch SIGINT as a flag while the block runs (main thread only), then raise
-    ``KeyboardInterrupt`` if it came."""
+    """Catch SIGINT and SIGTERM as a flag while the block runs (main thread only), then raise
+    ``KeyboardInterrupt`` if one came."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -60,11 +64,16 @@ def _interruptible() -> Iterator[None]:
     def request(signum: int, frame: Any) -> None:
         _Interrupt.requested = True
 
-    previous = signal.signal(signal.SIGINT, request)
+    previous = {sig: signal.signal(sig, request) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
+    except Exception:
+        if _Interrupt.requested:  # a worker or the pool's server fell to the same signal
+            raise KeyboardInterrupt from None
+        raise
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     _Interrupt.check()
 
 
@@ -109,9 +118,10 @@ def _serial(inp: SimInputs, seed: int, pieces: list[tuple[int, int]],
 
 
 def _init_worker() -> None:
-    """Ignore Ctrl-C (the caller stops the pool), tune the allocator, and load the compiled
-    kernels before the first chunk (already done if the forkserver preloaded them)."""
+    """Ignore Ctrl-C and SIGTERM (the caller stops the pool), tune the allocator, and load the
+    compiled kernels before the first chunk (already done if the forkserver preloaded them)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     tune_allocator()
     import engine.simulate.warmup  # noqa: F401
 
@@ -121,10 +131,27 @@ def _start_method() -> str:
     return "forkserver" if "forkserver" in methods else "spawn"
 
 
+def _start_forkserver() -> None:
+    """Start the fork server with Ctrl-C ignored, so that it and every worker it forks ignore
+    it from birth (the caller stops them); it would otherwise die mid-preload on a Ctrl-C to
+    the terminal's process group, with a traceback. Ignored only for the instant of the spawn."""
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _pool(workers: int) -> Any:
     ctx = multiprocessing.get_context(_start_method())
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["engine.simulate.warmup"])
+        _start_forkserver()
     return ctx.Pool(workers, initializer=_init_worker)
 
 
@@ -190,11 +217,23 @@ def _processes(inp: SimInputs, seed: int, pieces: list[tuple[int, int]], state: 
         pool.join()
 
 
+def _connect(client_type: Any, address: Any) -> Any:
+    """A Dask client of the scheduler at ``address``; ``UsageError`` naming it when it cannot be
+    reached, is no address, or what answers is no Dask scheduler."""
+    try:
+        return client_type(address, timeout=SCHEDULER_TIMEOUT)
+    except Exception as exc:  # anything: what answers there may not speak Dask at all
+        if isinstance(exc, MemoryError):
+            exc = ValueError("what answered does not speak the Dask protocol")
+        raise UsageError(f"--scheduler {clip(str(address))}: cannot reach a Dask scheduler there "
+                         f"({type(exc).__name__}: {clip(str(exc))})") from None
+
+
 def _dask(inp: SimInputs, seed: int, pieces: list[tuple[int, int]], state: QuarterState,
           scheduler: Any) -> Iterator[Chunk]:
     from distributed import Client, as_completed
 
-    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    client = scheduler if isinstance(scheduler, Client) else _connect(Client, scheduler)
     try:
         shared = client.scatter(inp, broadcast=True)
         futures = [client.submit(run_chunk, shared, seed, f, c, state, pure=False)
@@ -220,10 +259,12 @@ def run_replications(
     progress: Progress | None = None,
 ) -> list[ReplicationRecord]:
     """Records of replications ``0 .. replications - 1``, in order."""
-    if replications < 1:
-        raise SimulationError(f"replications must be at least 1 (got {replications})")
+    if not 1 <= replications <= MAX_REPLICATIONS:
+        raise SimulationError(f"replications must be 1 to {MAX_REPLICATIONS:,} "
+                              f"(got {replications:,})")
     if workers < 1:
         raise SimulationError(f"workers must be at least 1 (got {workers})")
+    workers = min(workers, max(1, os.cpu_count() or 1))
     tune_allocator()
     pieces = chunks(replications, workers if scheduler is None else 8)
     if scheduler is not None:
@@ -236,12 +277,38 @@ def run_replications(
     done = 0
     with _interruptible():
         for first, recs in stream:
+            if done == 0:
+                _check_memory(recs[0], replications)
             records[first:first + len(recs)] = recs
             done += len(recs)
             if progress is not None:
                 progress(done, replications)
             _Interrupt.check()
     return [r for r in records if r is not None]
+
+
+def _record_bytes(record: ReplicationRecord) -> int:
+    arrays = [v for v in vars(record).values() if isinstance(v, np.ndarray)]
+    return sum(a.nbytes for a in arrays) + 64 * len(record.kpis) + 1024
+
+
+def _memory() -> int:
+    """Bytes of memory of this machine (0 when unknown)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return 0
+
+
+def _check_memory(record: ReplicationRecord, replications: int) -> None:
+    """Stop early when the replications asked for cannot be kept in memory (twice their size:
+    the records and the stacked arrays)."""
+    need = 2 * _record_bytes(record) * replications
+    have = _memory()
+    if have and need > MAX_SIMULATION_MEMORY_SHARE * have:
+        raise UsageError(
+            f"--replications {replications:,} would need about {need / 2**30:.1f} GB of memory "
+            f"for this scenario; this machine has {have / 2**30:.1f} GB: ask for fewer")
 
 
 def stack(records: list[ReplicationRecord], name: str) -> np.ndarray:

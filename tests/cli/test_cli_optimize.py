@@ -70,7 +70,7 @@ def test_out_writes_a_plan_that_reads_back(tmp_path: Path) -> None:
     assert result.exit_code == 0
     names = {p.name for p in out.iterdir()}
     assert names == {"plan.json", "result.json", "meta.json", "tables", "workbook.xlsx",
-                     "report.html", "scenario.resolved.yaml"}
+                     "report.html", "scenario.resolved.yaml", ".quarterplan-run"}
     tables = {p.name for p in (out / "tables").iterdir()}
     assert tables == {f"{n}.csv" for n in ("spend", "reps", "targets", "expected_outcome",
                                            "shadow_prices", "binding", "residuals")}

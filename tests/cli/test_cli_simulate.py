@@ -64,7 +64,7 @@ def test_table_output_and_run_folder(plan_file: Path, tmp_path: Path) -> None:
     assert "plan: even - simulating 12 replications" in result.stderr
     names = {p.name for p in out.iterdir()}
     assert names == {"result.json", "meta.json", "tables", "workbook.xlsx", "report.html",
-                     "scenario.resolved.yaml"}
+                     "scenario.resolved.yaml", ".quarterplan-run"}
     tables = {p.name for p in (out / "tables").iterdir()}
     assert tables == {f"{n}.csv" for n in ("kpis", "replication_kpis", "revenue_fan",
                                            "weekly_mean", "weekly_replication0", "funnel",

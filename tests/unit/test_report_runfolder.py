@@ -11,12 +11,12 @@ import yaml
 from openpyxl import load_workbook
 
 import engine.report.runfolder as runfolder
-from engine.errors import UsageError
+from engine.errors import OutputError, UsageError
 from engine.report import RESULT_KEYS, default_run_folder, write_run_folder
 from engine.report.sample import sample_report_data
 
 FILES = {"result.json", "meta.json", "workbook.xlsx", "report.html", "scenario.resolved.yaml",
-         "tables"}
+         "tables", ".quarterplan-run"}
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def write(data, folder, **kwargs):
 
 def test_writes_every_file(data, tmp_path):
     folder = tmp_path / "runs" / "base-1"
-    run = write(data, folder)
+    run = write(data, folder, create_parent=True)
     assert run.path == folder
     assert {p.name for p in folder.iterdir()} == FILES
     assert {p.name for p in (folder / "tables").iterdir()} == {f"{n}.csv" for n in data.tables}
@@ -87,6 +87,7 @@ def test_overwrite_replaces_the_folder(data, tmp_path):
     folder = tmp_path / "run"
     folder.mkdir()
     (folder / "old.txt").write_text("old")
+    (folder / ".quarterplan-run").write_text("{}")
     write(data, folder, overwrite=True)
     assert {p.name for p in folder.iterdir()} == FILES
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
@@ -111,7 +112,7 @@ def fail_after_partial_write(data, path):
 
 def test_a_failure_mid_write_leaves_nothing(data, tmp_path, monkeypatch):
     monkeypatch.setattr(runfolder, "write_workbook", fail_after_partial_write)
-    with pytest.raises(OSError, match="killed"):
+    with pytest.raises(OutputError, match=f"cannot write {tmp_path / 'run'}: killed"):
         write(data, tmp_path / "run")
     assert list(tmp_path.iterdir()) == []
 
@@ -121,7 +122,7 @@ def test_a_failure_mid_overwrite_keeps_the_old_folder(data, tmp_path, monkeypatc
     write(data, folder)
     before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
     monkeypatch.setattr(runfolder, "write_workbook", fail_after_partial_write)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError):
         write(data, folder, overwrite=True)
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["run"]
@@ -138,7 +139,7 @@ def test_a_failed_final_rename_restores_the_old_folder(data, tmp_path, monkeypat
         return real_replace(src, dst)
 
     monkeypatch.setattr(runfolder.os, "replace", flaky)
-    with pytest.raises(OSError, match="rename failed"):
+    with pytest.raises(OutputError, match="rename failed"):
         write(data, folder, overwrite=True)
     monkeypatch.undo()
     assert (folder / "report.html").exists()

@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from engine.scenario.schema.common import Count, Id, NonNegative, Positive, Share, Strict, Week
+from engine.scenario.limits import MAX_SEGMENTS
+from engine.scenario.schema.common import Id, NonNegative, Positive, Share, Strict, Week
 
 
 class Promotion(Strict):
@@ -40,8 +41,8 @@ class CompetitorShock(Strict):
 class Pricing(Strict):
     """How price moves demand."""
 
-    elasticity: float = Field(default=0.0, le=0)
-    """Elasticity (<= 0): a discount d multiplies demand by (1 - d) ** elasticity."""
+    elasticity: float = Field(default=0.0, ge=-50, le=0)
+    """Elasticity (-50 to 0): a discount d multiplies demand by (1 - d) ** elasticity."""
     promotions: list[Promotion] = []
     """Planned promotions."""
     competitor_shocks: list[CompetitorShock] = []
@@ -119,5 +120,5 @@ class Policy(Strict):
     """Reps are whole people; ``False`` relaxes them to fractions."""
     mip_gap: float = Field(default=0.005, gt=0, lt=1)
     """Relative optimality gap at which the integer plan is accepted."""
-    segments: Count = 0
-    """Pieces per response curve in the linear model (0: chosen automatically)."""
+    segments: int = Field(default=0, ge=0, le=MAX_SEGMENTS)
+    """Pieces per response curve in the linear model (0: chosen automatically; at most 200)."""

@@ -29,10 +29,12 @@ Week = Annotated[int, Field(ge=1)]
 
 
 class Strict(BaseModel):
-    """Base of every scenario model: frozen, unknown keys forbidden, no silent type coercion."""
+    """Base of every scenario model: frozen, unknown keys forbidden, no silent type coercion,
+    every number finite."""
 
     model_config = ConfigDict(
-        frozen=True, extra="forbid", strict=True, use_attribute_docstrings=True
+        frozen=True, extra="forbid", strict=True, use_attribute_docstrings=True,
+        allow_inf_nan=False,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from engine.scenario.limits import MAX_REPLICATIONS
 from engine.scenario.schema.commercial import Collections, Policy, Pricing
 from engine.scenario.schema.common import Count, Money, NonNegative, Share, Strict
 from engine.scenario.schema.market import Channel, Product, Region, Segment
@@ -53,8 +54,8 @@ class Budget(Strict):
 class Simulation(Strict):
     """Monte Carlo settings."""
 
-    replications: int = Field(default=200, ge=1)
-    """Replications of the quarter."""
+    replications: int = Field(default=200, ge=1, le=MAX_REPLICATIONS)
+    """Replications of the quarter (at most 100,000)."""
     seed: Count = 20261128
     """Root seed; every replication's streams are spawned from it."""
     lead_rate_cv: NonNegative = 0.0
