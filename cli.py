@@ -44,11 +44,11 @@ from engine.errors import (  # noqa: E402
     InfeasiblePlanError,
     QuarterplanError,
     ScenarioError,
-    UsageError,
     clip,
 )
 from engine.kpis import LANGS  # noqa: E402
 from engine.output import FORMATS, render_csv, render_json  # noqa: E402
+from engine.plans.read import SPREAD_RULES  # noqa: E402
 from engine.scenario.describe import describe_scenario, summary_lines  # noqa: E402
 from engine.scenario.limits import MAX_REPLICATIONS  # noqa: E402
 from engine.simulate import POOL_FROM, MonteCarlo, max_workers  # noqa: E402
@@ -349,7 +349,10 @@ def review(actuals: str, scenario: str | None, plan_file: str | None, overlay: s
 @main.command("simulate")
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.option("--plan", "plan_file", type=click.Path(dir_okay=False),
-              help="Plan to simulate (plan.json) [default: the optimiser's plan].")
+              help="Plan to simulate: a plan file (.csv, .xlsx, .yaml) or plan.json "
+                   "[default: the optimiser's plan].")
+@click.option("--allow-no-reps", is_flag=True,
+              help="Accept a plan file whose salesforce is empty (reps: []).")
 @montecarlo_options
 @out_options()
 @click.option("--export-actuals", "export_week", type=click.IntRange(min=0), metavar="K",
@@ -358,9 +361,9 @@ def review(actuals: str, scenario: str | None, plan_file: str | None, overlay: s
               help="Where --export-actuals writes [default: SCENARIO-actuals-weekK.csv].")
 @format_option
 def simulate_command(
-    scenario: str, plan_file: str | None, replications: int | None, seed: int | None,
-    workers: int | None, scheduler: str | None, out: str | None, overwrite: bool,
-    export_week: int | None, actuals_file: str | None, fmt: str,
+    scenario: str, plan_file: str | None, allow_no_reps: bool, replications: int | None,
+    seed: int | None, workers: int | None, scheduler: str | None, out: str | None,
+    overwrite: bool, export_week: int | None, actuals_file: str | None, fmt: str,
 ) -> None:
     """Simulate the quarter under a plan: KPIs with their spread, revenue fan, funnel, alerts."""
     import engine.simulate
@@ -373,7 +376,10 @@ def simulate_command(
     target = actuals_file or default_actuals_path(scenario, export_week or 0)
     if export_week is not None:
         check_output_file(target, inputs, "--actuals-file")
-    plan = choose_plan(loaded, plan_file)
+    plan, notes = choose_plan(loaded, plan_file, monte_carlo(replications, seed, workers,
+                                                             scheduler), allow_no_reps)
+    for note in notes if fmt != "json" else []:
+        click.echo(f"plan: {note}", err=True)
     if export_week is not None:
         written = export_actuals(loaded, plan, export_week, seed, target)
         click.echo(f"Wrote actuals of weeks 1-{export_week} to {written}", err=True)
@@ -480,6 +486,19 @@ def run_command(scenario: str, replications: int | None, seed: int | None,
 @main.command("compare")
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @montecarlo_options
+@click.option("--plan", "plans", multiple=True, metavar="NAME=FILE",
+              help="Compare this plan file (CSV, .xlsx, .yaml; repeatable) with the optimiser's "
+                   "plan, under every SCENARIO.")
+@click.option("--no-optimizer", is_flag=True,
+              help="With --plan: leave the optimiser's plan out of the candidates.")
+@click.option("--spread", type=click.Choice(SPREAD_RULES), default="optimizer",
+              show_default=True,
+              help="How spend given per channel is shared over regions.")
+@click.option("--target", "target", metavar="FILE|RULE",
+              help="With --plan: the common target (a targets file, or percentile:P or "
+                   "stretch:X on the baseline's forecast) [default: the baseline plan's].")
+@click.option("--allow-no-reps", is_flag=True,
+              help="Accept a plan file whose salesforce is empty (reps: []).")
 @click.option("--plan-from", metavar="SCENARIO",
               help="Hold this scenario's plan fixed and simulate it under every scenario.")
 @click.option("--rules", "rules", multiple=True, metavar="none|FILE",
@@ -489,37 +508,87 @@ def run_command(scenario: str, replications: int | None, seed: int | None,
 @out_options()
 @format_option
 def compare_command(scenarios: tuple[str, ...], replications: int | None, seed: int | None,
-                    workers: int | None, scheduler: str | None, plan_from: str | None,
-                    rules: tuple[str, ...], out: str | None, overwrite: bool, fmt: str) -> None:
-    """Run scenarios side by side on common random numbers, with paired differences."""
-    from engine.commands.run import compare_report_data, comparison_text, rule_variants
-    from engine.jobs.run import compare_scenarios
+                    workers: int | None, scheduler: str | None, plans: tuple[str, ...],
+                    no_optimizer: bool, spread: str, target: str | None, allow_no_reps: bool,
+                    plan_from: str | None, rules: tuple[str, ...], out: str | None,
+                    overwrite: bool, fmt: str) -> None:
+    """Run scenarios side by side on common random numbers, with paired differences; with
+    --plan, compare plans (yours and the optimiser's) under each scenario against one target;
+    with --rules, one scenario's plan with and without its management rules."""
+    from engine.commands.compare import compare_inputs
     from engine.report.runfolder import result_document
 
-    if rules and (len(scenarios) != 1 or plan_from is not None):
-        raise UsageError("compare --rules: give exactly one scenario (and no --plan-from)")
-    if not rules and len(scenarios) < 2:
-        raise UsageError("compare: give at least two scenarios")
-    loaded = [engine.load_scenario(p) for p in scenarios]
-    inputs = inputs_of(scenarios)
-    folder = run_folder(out, overwrite, loaded[0].name, inputs) if out else None
-    index = None
-    if rules:
-        loaded = [*rule_variants(scenarios[0], rules), *loaded]
-        index = len(loaded) - 1
-    elif plan_from is not None:
-        names = [s.name for s in loaded]
-        if plan_from not in names and plan_from not in scenarios:
-            raise UsageError(f"--plan-from: {plan_from!r} is not one of the scenarios compared")
-        index = scenarios.index(plan_from) if plan_from in scenarios else names.index(plan_from)
+    inputs = compare_inputs(scenarios, plans, target, plan_from, rules)
+    name = engine.load_scenario(scenarios[0]).name
+    folder = run_folder(out, overwrite, name, inputs) if out else None
     mc = monte_carlo(replications, seed, workers, scheduler, Progress("simulating", fmt != "json"))
-    result = compare_scenarios(loaded, mc, index)
-    data = compare_report_data(result)
-    document = {"comparison": result.table}
+    if plans:
+        from engine.commands.compare import (
+            compare_plan_files,
+            plan_files,
+            plans_report_data,
+            plans_text,
+        )
+
+        pc = compare_plan_files(scenarios, plans, mc, spread, target, allow_no_reps,
+                                not no_optimizer)
+        data, text, extra = plans_report_data(pc), lambda: plans_text(pc), plan_files(pc)
+    else:
+        from engine.commands.compare import (
+            compare_report_data,
+            compare_scenario_files,
+            comparison_text,
+        )
+
+        result = compare_scenario_files(scenarios, plan_from, mc, rules)
+        data, text = compare_report_data(result), lambda: comparison_text(result)
+        extra = {}
+    table = data.tables["comparison"]
+    document = {"comparison": table, "meta": data.meta}
     if folder:
-        write_folder(data, document, folder, scenarios[0], overwrite, inputs)
-    echo_result(fmt, lambda: result_document(data, document), lambda: result.table,
-                lambda: comparison_text(result) + (f"\nWrote {out}/\n" if out else "\n"))
+        write_folder(data, document, folder, scenarios[0], overwrite, inputs, extra)
+    echo_result(fmt, lambda: result_document(data, document), lambda: table,
+                lambda: text() + (f"\nWrote {out}/\n" if out else "\n"))
+
+
+@main.group("plan")
+def plan_group() -> None:
+    """Plan files: write the optimiser's plan as a file to edit, check a plan file."""
+
+
+@plan_group.command("template")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="The file to write: .csv (spend), .xlsx or .yaml (spend and reps).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing file.")
+def plan_template_command(scenario: str, out: str, overwrite: bool) -> None:
+    """Write the optimiser's plan of SCENARIO as a plan file for a planner to edit."""
+    from engine.optimize import optimize
+    from engine.plans.template import write_template
+
+    loaded = engine.load_scenario(scenario)
+    check_output_file(out, inputs_of([scenario]), "--out")
+    written = write_template(optimize(loaded).plan, out, overwrite)
+    click.echo(f"Wrote the optimiser's plan of {loaded.name} to {written} "
+               "(edit it, then: quarterplan compare SCENARIO --plan NAME=FILE)")
+
+
+@plan_group.command("check")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("plan_file", type=click.Path(dir_okay=False))
+@click.option("--spread", type=click.Choice(SPREAD_RULES), default="optimizer",
+              show_default=True, help="How spend given per channel is shared over regions.")
+@click.option("--allow-no-reps", is_flag=True, help="Accept an empty salesforce (reps: []).")
+@format_option
+def plan_check_command(scenario: str, plan_file: str, spread: str, allow_no_reps: bool,
+                       fmt: str) -> None:
+    """Check PLAN_FILE against SCENARIO and show the plan as it will be simulated."""
+    from engine.commands.compare import check_plan_file, checked_text
+
+    loaded = engine.load_scenario(scenario)
+    given = check_plan_file(loaded, plan_file, spread, allow_no_reps)
+    echo_result(fmt, lambda: given.plan.to_dict(), lambda: given.plan.spend,
+                lambda: checked_text(given, loaded))
 
 
 @main.command("sweep")
@@ -529,7 +598,9 @@ def compare_command(scenarios: tuple[str, ...], replications: int | None, seed: 
 @click.option("--set", "sets", multiple=True, metavar="PATH=VALUES",
               help="Sweep a field, e.g. channels.social.spend.max=5e5,1e6 (repeatable).")
 @click.option("--split", "splits", multiple=True, metavar="CHANNEL=START:STOP:COUNT",
-              help="Sweep a channel's share of the spendable budget (repeatable).")
+              help="Sweep a channel's share of the spendable budget; repeat for a grid over "
+                   "several channels (shares adding up to at most 1, the other channels "
+                   "scaled as the optimiser splits them).")
 @click.option("--simulate", is_flag=True, help="Also simulate every point.")
 @montecarlo_options
 @out_options()

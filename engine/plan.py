@@ -1,8 +1,10 @@
 """The plan: the decisions a quarter runs on (spend, reps, targets), as tidy tables.
 
 A ``Plan`` is what the optimiser produces and the simulator consumes; it can be written to and
-read back from JSON (``quarterplan simulate --plan PLAN.json``). ``even_plan`` gives a simple
-hand-made plan (budget split by region potential, every rep on hand kept) that needs no solver.
+read back from JSON (``plan.json``, ``read_plan``). Plan files a planner writes (CSV, Excel,
+YAML, incomplete ones too) are read, checked and completed by ``engine.plans``. ``even_plan``
+gives a simple hand-made plan (budget split by region potential, every rep on hand kept) that
+needs no solver.
 """
 
 from __future__ import annotations

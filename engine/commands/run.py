@@ -1,31 +1,26 @@
 """From results to what a planner reads: report tables, headline figures, terminal text.
 
-``run_report_data`` and ``compare_report_data`` turn the workflow's results into the report
-layer's ``ReportData`` (which ``engine.report`` writes as JSON, CSV, Excel and HTML);
-``headline_text`` and ``comparison_text`` are what the terminal shows.
+``run_report_data`` turns a run into the report layer's ``ReportData`` (which ``engine.report``
+writes as JSON, CSV, Excel and HTML); ``headline_text`` is what the terminal shows. Comparisons
+are in ``engine.commands.compare``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 import engine
 from engine.commands.names import display_names, named_tables, outcome_tables
 from engine.commands.targetsheet import target_sheets
-from engine.errors import UsageError
-from engine.jobs.run import Comparison, RunResult
+from engine.jobs.run import RunResult
 from engine.jobs.tiers import segment_month_targets, tier_targets
-from engine.kpis import format_kpi, kpi, unit_of
-from engine.output import display_width, render_table, to_jsonable
+from engine.kpis import format_kpi, kpi
+from engine.output import display_width, to_jsonable
 from engine.report.data import Headline, ReportData, Unit
 from engine.report.i18n import money_zh, tr
-from engine.scenario.schema import Scenario
 from engine.simulate import SimulationResult
 
 KPI_HEADLINES: tuple[str, ...] = (
@@ -70,7 +65,7 @@ def headline(run: RunResult, lang: str | None = None) -> list[Headline]:
     return out
 
 
-def _fan(run: RunResult) -> pd.DataFrame:
+def revenue_fan(run: RunResult) -> pd.DataFrame:
     fan = run.simulation.bands("revenue")
     target = run.plan.targets.groupby("week").target.sum().cumsum()
     fan["target"] = fan.week.map(target).astype(float)
@@ -109,7 +104,7 @@ def funnel_with_bottleneck(sim: SimulationResult) -> pd.DataFrame:
     return f
 
 
-def _meta(run: RunResult, now: datetime) -> dict[str, Any]:
+def run_meta(run: RunResult, now: datetime) -> dict[str, Any]:
     opt = run.optimization
     meta: dict[str, Any] = {
         "created": now.isoformat(timespec="seconds"),
@@ -138,7 +133,7 @@ def run_tables(run: RunResult) -> dict[str, pd.DataFrame]:
         "spend": plan.spend,
         "reps": plan.reps,
         "targets": plan.targets,
-        "revenue_fan": _fan(run),
+        "revenue_fan": revenue_fan(run),
         "funnel": funnel_with_bottleneck(sim),
         "cash": _cash(run),
         "kpis": sim.summary(),
@@ -195,7 +190,7 @@ def run_report_data(run: RunResult, now: datetime | None = None,
         currency=run.scenario.currency,
         headline=headline(run, lang),
         tables=named_tables(run_tables(run), run.scenario),
-        meta=_meta(run, when),
+        meta=run_meta(run, when),
         kind="run",
         lang=lang,
     )
@@ -290,102 +285,3 @@ def _alert_lines(alerts: pd.DataFrame) -> list[str]:
         first = alerts[alerts.kind == kind].iloc[0]
         lines.append(f"  {str(kind).replace('_', ' ')}: {first.subject} — {first.detail}")
     return lines
-
-
-def rule_variants(path: str, specs: Sequence[str]) -> list[Scenario]:
-    """The scenario at ``path`` under other rule sets, for ``compare --rules``: ``none`` drops
-    its ``management:`` section; a YAML file holding a ``management:`` section replaces it.
-
-    Raises ``UsageError`` for a file without exactly that section, ``ScenarioError`` when the
-    rules do not fit the scenario."""
-    from engine.scenario.loading import build_scenario, read_document
-    from engine.scenario.yaml_io import read_yaml
-
-    own = engine.load_scenario(path)
-    out = []
-    for spec in specs:
-        if spec == "none":
-            out.append(own.model_copy(update={"management": None,
-                                              "name": f"{own.name} (no rules)"}))
-            continue
-        rules = read_yaml(Path(spec))
-        if not isinstance(rules, dict) or set(rules) != {"management"}:
-            raise UsageError(f"--rules {spec}: the file must hold one `management:` section")
-        doc = {**read_document(path), "management": rules["management"]}
-        doc["name"] = f"{own.name} (rules of {Path(spec).stem})"
-        out.append(build_scenario(doc, f"{path} with {spec}"))
-    return out
-
-
-def compare_report_data(c: Comparison, now: datetime | None = None) -> ReportData:
-    """A comparison as the report layer's input (kind ``compare``)."""
-    base = c.runs[0]
-    when = now or datetime.now()
-    title = "Scenario comparison — " + " vs ".join(c.names)
-    if c.plan_from:
-        title += f" (plan of {c.plan_from} held fixed)"
-    tables = {
-        "comparison": c.table,
-        "kpis": base.simulation.summary(),
-        "revenue_fan": _fan(base),
-        "spend": base.plan.spend,
-    }
-    fired = [r.simulation.management().assign(scenario=name)
-             for name, r in zip(c.names, c.runs, strict=True) if not r.simulation.firings.empty]
-    if fired:
-        tables["management"] = pd.concat(fired, ignore_index=True)
-    return ReportData(
-        title=title,
-        scenario=", ".join(c.names),
-        currency=base.scenario.currency,
-        headline=headline(base),
-        tables=named_tables(tables, base.scenario),
-        meta={**_meta(base, when), "scenarios": c.names},
-        kind="compare",
-        lang=base.scenario.language,
-    )
-
-
-def comparison_text(c: Comparison) -> str:
-    """Side-by-side P50 per KPI (the probability for ``hit_target``), and each alternative's
-    paired difference against the first with its 95% interval."""
-    t = c.table
-    rows = []
-    for metric in dict.fromkeys(t.metric):
-        row: dict[str, Any] = {"metric": metric}
-        for name in c.names:
-            r = t[(t.metric == metric) & (t.scenario == name)].iloc[0]
-            row[name] = _fmt(metric, r["mean"] if kpi(metric).stat == "mean" else r.p50)
-            if name != c.names[0]:
-                low, high = _fmt(metric, r.diff_lo, True), _fmt(metric, r.diff_hi, True)
-                row[f"{name} − {c.names[0]} (95%)"] = (
-                    f"{_fmt(metric, r.diff_mean, signed=True)} [{low}, {high}]"
-                )
-                row[f"P({name} better)"] = f"{r.prob_better:.0%}"
-        rows.append(row)
-    head = (
-        f"Common random numbers: seed {c.runs[0].simulation.seed}, "
-        f"{c.runs[0].simulation.replications} replications each"
-    )
-    if c.plan_from:
-        head += f"; the plan of {c.plan_from} is held fixed"
-    title = ("P50 by scenario (the chance of hitting target: its probability), paired "
-             "difference against the first")
-    frame = pd.DataFrame(rows)
-    managed = [line for name, r in zip(c.names, c.runs, strict=True)
-               for line in management_lines(r.simulation, name, r.scenario.currency)]
-    tail = "\n" + "\n".join(managed) + "\n" if managed else ""
-    return head + "\n\n" + render_table(frame, title, right=tuple(frame.columns[1:])) + tail
-
-
-def _fmt(metric: str, value: float, signed: bool = False) -> str:
-    """A compared KPI without the currency (columns are side by side): ``12.41M``, ``60.0%``."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    sign = "+" if signed else ""
-    unit = unit_of(metric)
-    if unit == "money":
-        return f"{value / 1e6:{sign},.2f}M"
-    if unit == "share":
-        return f"{value * 100:{sign}.1f}%"
-    return f"{value:{sign},.2f}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -12,9 +13,10 @@ from engine.commands.run import funnel_with_bottleneck, management_lines
 from engine.jobs.tiers import segment_month_targets, tier_targets
 from engine.kpis import display_frame, kpi
 from engine.output import render_table
-from engine.plan import Plan, even_plan, read_plan
+from engine.plan import Plan, even_plan
 from engine.report.data import Headline, ReportData
 from engine.scenario.schema import Scenario
+from engine.simulate import MonteCarlo
 from engine.simulate.result import SimulationResult, weekly_frame
 
 HEADLINE = [
@@ -27,11 +29,25 @@ HEADLINE = [
 MAX_ALERTS_SHOWN = 12
 
 
-def choose_plan(scenario: Scenario, plan_file: str | None) -> Plan:
-    """The plan to simulate: the file if given, else the optimiser's plan, else (when the
-    optimiser is not installed) the solver-free ``even_plan``."""
+def choose_plan(scenario: Scenario, plan_file: str | None, mc: MonteCarlo | None = None,
+                allow_no_reps: bool = False) -> tuple[Plan, list[str]]:
+    """The plan to simulate and what was filled in: the plan file if given (CSV, Excel, YAML
+    or ``plan.json``, checked and completed; targets it lacks from its own forecast, see
+    ``engine.plans``), else the optimiser's plan, else (when the optimiser is not installed)
+    the solver-free ``even_plan``."""
     if plan_file is not None:
-        return read_plan(plan_file)
+        from engine.commands.compare import check_plan_file
+        from engine.jobs.plans import forecast_targets
+
+        given = check_plan_file(scenario, plan_file, allow_no_reps=allow_no_reps)
+        if not given.needs_targets:
+            return given.plan, given.notes
+        targets = forecast_targets(scenario, given.plan, mc or MonteCarlo())
+        return replace(given.plan, targets=targets), given.notes
+    return _default_plan(scenario), []
+
+
+def _default_plan(scenario: Scenario) -> Plan:
     try:
         from engine.optimize import optimize
     except ImportError:

@@ -28,6 +28,19 @@ LOWER_IS_BETTER = frozenset(
 )
 """KPIs where a smaller value is the better outcome."""
 
+BINARY_METRICS = frozenset({"hit_target"})
+"""0/1 KPIs: their paired difference is a difference in probability (with its interval); a
+share of replications where one is "better" would mostly count ties, so it is left out (NaN)."""
+
+METRIC_UNITS = {
+    "revenue": "money", "gross_profit": "money", "net_contribution": "money",
+    "marketing_spend": "money", "attainment": "share", "hit_target": "share",
+    "new_product_share": "share", "fill_rate": "share", "rep_utilisation": "share",
+    "overdue_share": "share", "stockout_days": "days", "lead_response_days": "days",
+    "dso": "days",
+}
+"""Units of the compared KPIs, written to the ``unit`` column of the comparison table."""
+
 COMPARISON_COLUMNS = [
     "scenario",
     "metric",
@@ -39,11 +52,22 @@ COMPARISON_COLUMNS = [
     "diff_lo",
     "diff_hi",
     "prob_better",
+    "unit",
 ]
 
 
 def _wide(kpis: pd.DataFrame) -> pd.DataFrame:
     return kpis.pivot_table(index="replication", columns="metric", values="value", aggfunc="first")
+
+
+def mean_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """``(mean, low, high)``: the mean of ``values`` and its ``level`` t-interval."""
+    x = np.asarray(values, dtype=float)
+    mean = float(x.mean())
+    half = 0.0
+    if x.size > 1:
+        half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
+    return mean, mean - half, mean + half
 
 
 def paired_difference(
@@ -52,19 +76,10 @@ def paired_difference(
     """Mean paired difference ``other - base`` with its ``level`` interval, and the share of
     replications in which ``other`` is better (ties count half)."""
     diff = np.asarray(other, dtype=float) - np.asarray(base, dtype=float)
-    n = diff.size
-    mean = float(diff.mean())
-    half = 0.0
-    if n > 1:
-        half = float(stats.t.ppf(0.5 + level / 2, n - 1) * diff.std(ddof=1) / np.sqrt(n))
+    mean, low, high = mean_interval(diff, level)
     signed = diff if higher_is_better else -diff
     better = float(((signed > 0) + 0.5 * (signed == 0)).mean())
-    return {
-        "diff_mean": mean,
-        "diff_lo": mean - half,
-        "diff_hi": mean + half,
-        "prob_better": better,
-    }
+    return {"diff_mean": mean, "diff_lo": low, "diff_hi": high, "prob_better": better}
 
 
 def compare_kpis(
@@ -74,7 +89,8 @@ def compare_kpis(
 
     ``kpis`` are per-replication tables (``replication, metric, value``) from runs with the same
     seed and replications. Returns one row per scenario and metric with the columns
-    ``COMPARISON_COLUMNS``; the baseline's difference columns are NaN.
+    ``COMPARISON_COLUMNS``; the baseline's difference columns are NaN, and so is
+    ``prob_better`` of a 0/1 KPI (``BINARY_METRICS``).
     """
     if len(names) != len(kpis) or not names:
         raise ValueError("one KPI table per scenario name is needed")
@@ -101,5 +117,8 @@ def compare_kpis(
                 pair = pd.concat([base.loc[paired, metric], wide.loc[paired, metric]], axis=1)
                 pair = pair.dropna().to_numpy(dtype=float)
                 row.update(paired_difference(pair[:, 0], pair[:, 1], metric not in LOWER_IS_BETTER))
+                if metric in BINARY_METRICS:
+                    row["prob_better"] = np.nan
+            row["unit"] = METRIC_UNITS.get(metric, "number")
             rows.append(row)
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)

@@ -75,7 +75,8 @@ class Comparison:
         return [r.scenario.name for r in self.runs]
 
 
-def _unique_names(scenarios: Sequence[Scenario]) -> list[str]:
+def unique_names(scenarios: Sequence[Scenario]) -> list[str]:
+    """Scenario names made unique (a second ``base`` becomes ``base (2)``)."""
     names: list[str] = []
     for s in scenarios:
         name, k = s.name, 2
@@ -97,7 +98,7 @@ def compare_scenarios(
     scenario's conditions (the stress test); otherwise each scenario gets its own plan.
     """
     o = mc or MonteCarlo()
-    names = _unique_names(scenarios)
+    names = unique_names(scenarios)
     scenarios = [s.model_copy(update={"name": n}) for s, n in zip(scenarios, names, strict=True)]
     runs: list[RunResult] = []
     if plan_from is not None:

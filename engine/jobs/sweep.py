@@ -1,8 +1,10 @@
 """Sweeps: the budget frontier (one model re-solved at each budget) and grids of any field.
 
 ``budget_frontier`` builds the model once, at the largest budget, and re-solves it with the
-budget row's bound changed (HiGHS keeps its session and basis). ``grid_sweep`` rebuilds the
-scenario at each point of a ``--set`` or ``--split`` grid. Either can also simulate each point.
+budget row's bound changed (HiGHS keeps its session and basis); ``simulate_frontier`` simulates
+each point's own plan. ``grid_sweep`` rebuilds the scenario at each point of a ``--set`` grid
+and of a ``--split`` grid over the simplex of channel shares (``engine.jobs.splits``), and can
+also simulate each point.
 """
 
 from __future__ import annotations
@@ -11,14 +13,18 @@ import itertools
 import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from engine.errors import InfeasiblePlanError
+from engine.jobs.compare import mean_interval, paired_difference
 from engine.jobs.grid import Setting, apply_setting
+from engine.jobs.plans import forecast_targets
 from engine.jobs.run import run_scenario
+from engine.jobs.splits import OUTSIDE_BOUNDS, GridPoint, combine
 from engine.optimize import (
     OptimizationResult,
     OptimizeOptions,
@@ -28,9 +34,14 @@ from engine.optimize import (
     result_of,
     solve,
 )
+from engine.plan import Plan
 from engine.scenario.loading import build_scenario
 from engine.scenario.schema import Scenario
-from engine.simulate import MonteCarlo, Progress
+from engine.simulate import MonteCarlo, Progress, SimulationResult
+from engine.simulate import simulate as simulate_plan
+
+NET = "net_contribution"
+"""The KPI that says where more budget stops paying (gross profit less spend and reps)."""
 
 FRONTIER_COLUMNS = [
     "point",
@@ -46,11 +57,13 @@ FRONTIER_COLUMNS = [
 
 @dataclass(frozen=True)
 class Sweep:
-    """Points of a sweep: ``frontier`` (one row per point; simulated KPIs appended when asked)."""
+    """Points of a sweep: ``frontier`` (one row per point; simulated KPIs appended when asked)
+    and, for a budget frontier, each feasible point's own plan (``plans``, by point label)."""
 
     scenario: str
     kind: str
     frontier: pd.DataFrame
+    plans: dict[str, Plan] = field(default_factory=dict)
 
 
 def _point(result: OptimizationResult, budget: float) -> dict[str, Any]:
@@ -84,6 +97,7 @@ def budget_frontier(
         build_inputs(s, replace(opts, budget=base * max(levels)))
     )
     rows = []
+    plans: dict[str, Plan] = {}
     for i, mult in enumerate(levels):
         m.set_budget(base * mult)
         sol = solve(m, opts)
@@ -102,35 +116,19 @@ def budget_frontier(
         finally:
             if progress:
                 progress(i + 1, len(levels))
-        rows.append(
-            {
-                "point": f"x{mult:g}",
-                **_point(result_of(m, sol, opts), base * mult),
-                "current": mult == 1.0,
-            }
-        )
-    return Sweep(s.name, "budget", pd.DataFrame(rows, columns=FRONTIER_COLUMNS))
+        result = result_of(m, sol, opts)
+        plans[f"x{mult:g}"] = result.plan
+        rows.append({"point": f"x{mult:g}", **_point(result, base * mult), "current": mult == 1.0})
+    return Sweep(s.name, "budget", pd.DataFrame(rows, columns=FRONTIER_COLUMNS), plans)
 
 
-def grid_points(settings: Sequence[Setting]) -> list[tuple[str, list[tuple[str, Any]]]]:
+def grid_points(settings: Sequence[Setting]) -> list[GridPoint]:
     """Every combination of the settings' values: ``(label, [(path, value), ...])``."""
     points = []
     for combo in itertools.product(*(range(len(x.values)) for x in settings)):
         name = ", ".join(x.name(i) for x, i in zip(settings, combo, strict=True))
         points.append((name, [(x.path, x.values[i]) for x, i in zip(settings, combo, strict=True)]))
     return points
-
-
-def split_settings(doc: dict[str, Any], splits: Sequence[Setting]) -> list[Setting]:
-    """``--split online=0.2:0.6:5``: the channel's share of the spendable budget, as equal
-    lower and upper spend bounds on that channel."""
-    spendable = doc["budget"]["total"] * (1 - doc["budget"].get("reserve_share", 0.1))
-    out = []
-    for sp in splits:
-        values = tuple({"min": v * spendable, "max": v * spendable} for v in sp.values)
-        names = tuple(f"{sp.path} share={v:.0%}" for v in sp.values)
-        out.append(Setting(f"channels.{sp.path}.spend", values, names))
-    return out
 
 
 def grid_point(
@@ -141,22 +139,31 @@ def grid_point(
     mc: MonteCarlo,
     simulate: bool,
     optimize_options: OptimizeOptions | None = None,
+    targets: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
-    """One grid point optimised (and simulated when asked); a plain row of results."""
+    """One grid point optimised (and simulated when asked); a plain row of results. With
+    ``targets`` the point's plan is measured against them (one yardstick for the grid), else
+    against its own targets from its forecast."""
     from engine.optimize import optimize
 
     changed = doc
     for path, value in point:
-        changed = apply_setting(changed, path, value)
+        if path != OUTSIDE_BOUNDS:
+            changed = apply_setting(changed, path, value)
     s = build_scenario(changed, f"{source} [{name}]")
     row: dict[str, Any] = {"point": name, "budget": s.budget.spendable, "current": False}
+    outside = dict(point).get(OUTSIDE_BOUNDS)
+    if outside is not None:
+        return row | {"status": str(outside)}
     try:
-        if simulate:
+        if simulate and targets is None:
             result = run_scenario(s, mc, optimize_options)
-            row |= _simulated(result.simulation.summary())
-            opt = result.optimization
+            row |= _simulated(result.simulation)
+            opt: OptimizationResult | None = result.optimization
         else:
             opt = optimize(s, optimize_options)
+            if simulate and targets is not None:
+                row |= _simulated(simulate_plan(s, replace(opt.plan, targets=targets), mc))
         assert opt is not None
         row |= _point(opt, s.budget.spendable)
     except InfeasiblePlanError:
@@ -172,10 +179,11 @@ def _pool_rows(
     simulate: bool,
     progress: Progress | None,
     optimize_options: OptimizeOptions | None,
+    targets: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
     """Grid points spread over local processes (each simulates serially) or a Dask cluster."""
     inner = replace(mc, workers=1, scheduler=None, progress=None)
-    args = [(doc, source, name, point, inner, simulate, optimize_options)
+    args = [(doc, source, name, point, inner, simulate, optimize_options, targets)
             for name, point in points]
     if mc.scheduler is not None:
         from distributed import Client
@@ -201,28 +209,37 @@ def grid_sweep(
     simulate: bool = False,
     progress: Progress | None = None,
     optimize_options: OptimizeOptions | None = None,
+    splits: list[GridPoint] | None = None,
+    targets: pd.DataFrame | None = None,
 ) -> Sweep:
-    """Optimise (and optionally simulate) the scenario at every point of the grid.
+    """Optimise (and optionally simulate) the scenario at every point of the grid: every
+    combination of ``settings`` with every point of ``splits`` (see ``engine.jobs.splits``);
+    simulated points are measured against ``targets`` when given (one yardstick).
 
     With ``simulate``, points run in parallel over ``mc.workers`` processes (``None``: this one)
     or on ``mc.scheduler`` (each point's simulation serially, on the same seed); optimising alone
     is quicker in this process than the start-up of a pool. ``progress`` counts points.
     """
     opts = replace(mc or MonteCarlo(), progress=None)
-    points = grid_points(settings)
+    points = combine(grid_points(settings), splits or [])
     spread = simulate and ((opts.workers or 1) > 1 or opts.scheduler is not None)
     if spread and len(points) > 1:
-        rows = _pool_rows(doc, source, points, opts, simulate, progress, optimize_options)
+        rows = _pool_rows(doc, source, points, opts, simulate, progress, optimize_options,
+                          targets)
     else:
         rows = []
         for name, point in points:
-            rows.append(grid_point(doc, source, name, point, opts, simulate, optimize_options))
+            rows.append(grid_point(doc, source, name, point, opts, simulate, optimize_options,
+                                   targets))
             if progress:
                 progress(len(rows), len(points))
-    return Sweep(str(doc.get("name", source)), "grid", pd.DataFrame(rows))
+    return Sweep(str(doc.get("name", source)), "grid", mark_best(pd.DataFrame(rows)))
 
 
-def _simulated(summary: pd.DataFrame) -> dict[str, float]:
+def _simulated(sim: SimulationResult) -> dict[str, float]:
+    """Simulated columns of a point: revenue and gross profit P10/P50/P90, the chance of
+    hitting target, and net contribution's mean with its 95% interval."""
+    summary = sim.summary()
     rows = {r["metric"]: r for r in summary.to_dict(orient="records")}
     out = {
         f"sim_{m}_{q}": float(rows[m][q])
@@ -232,24 +249,63 @@ def _simulated(summary: pd.DataFrame) -> dict[str, float]:
     }
     if "hit_target" in rows:
         out["sim_hit_target"] = float(rows["hit_target"]["mean"])
+    net = sim.kpis[sim.kpis.metric == NET].value.to_numpy(dtype=float)
+    if net.size:
+        mean, low, high = mean_interval(net)
+        out |= {"sim_net_contribution": mean, "sim_net_contribution_lo": low,
+                "sim_net_contribution_hi": high}
     return out
 
 
+def mark_best(frontier: pd.DataFrame) -> pd.DataFrame:
+    """``frontier`` with ``best`` true on the point of highest simulated net contribution."""
+    out = frontier.copy()
+    out["best"] = False
+    if "sim_net_contribution" in out and out.sim_net_contribution.notna().any():
+        out.loc[out.sim_net_contribution.astype(float).idxmax(), "best"] = True
+    return out
+
+
+def _yardstick_point(sweep: Sweep) -> str:
+    """The point whose plan's targets every point is measured against: the current budget's,
+    else the feasible point nearest to it."""
+    f = sweep.frontier[sweep.frontier.point.isin(list(sweep.plans))]
+    current = f[f.current.astype(bool)]
+    if not current.empty:
+        return str(current.point.iloc[0])
+    base = sweep.frontier.budget[sweep.frontier.current.astype(bool)]
+    ref = float(base.iloc[0]) if len(base) else float(f.budget.median())
+    return str(f.iloc[int(np.argmin(np.abs(f.budget.to_numpy(dtype=float) - ref)))].point)
+
+
 def simulate_frontier(s: Scenario, sweep: Sweep, mc: MonteCarlo | None = None,
-                      optimize_options: OptimizeOptions | None = None) -> Sweep:
-    """Simulate every feasible budget level of a frontier (same seed: common random numbers)."""
+                      progress: Progress | None = None) -> Sweep:
+    """Simulate every feasible point's OWN plan (the one the frontier found at that budget),
+    all on the same seed (common random numbers) and against one target: the current
+    budget's plan's targets from its pilot forecast (``forecast_plan``). Each point's net
+    contribution has its mean with a 95% interval, and its paired difference from that anchor
+    point (``sim_net_vs_anchor``, with ``_lo``/``_hi``): far narrower, since the points share
+    their random numbers."""
     opts = replace(mc or MonteCarlo(), progress=None)
+    if not sweep.plans:
+        return sweep
+    anchor = _yardstick_point(sweep)
+    targets = forecast_targets(s, sweep.plans[anchor], opts)
     rows: list[dict[str, Any]] = []
+    nets: dict[str, np.ndarray] = {}
     for record in sweep.frontier.to_dict(orient="records"):
         row: dict[str, Any] = {str(k): v for k, v in record.items()}
-        if row["status"] != "infeasible":
-            scaled = s.model_copy(
-                update={
-                    "budget": s.budget.model_copy(
-                        update={"total": row["budget"] / (1 - s.budget.reserve_share)}
-                    )
-                }
-            )
-            row |= _simulated(run_scenario(scaled, opts, optimize_options).simulation.summary())
+        plan = sweep.plans.get(str(row["point"]))
+        if plan is not None:
+            sim = simulate_plan(s, replace(plan, targets=targets), opts)
+            row |= _simulated(sim) | {"target_from": anchor}
+            nets[str(row["point"])] = sim.kpis[sim.kpis.metric == NET].value.to_numpy(float)
         rows.append(row)
-    return Sweep(sweep.scenario, sweep.kind, pd.DataFrame(rows))
+        if progress:
+            progress(len(rows), len(sweep.frontier))
+    for row in rows:
+        if str(row["point"]) in nets:
+            diff = paired_difference(nets[anchor], nets[str(row["point"])])
+            row |= {"sim_net_vs_anchor": diff["diff_mean"], "sim_net_vs_anchor_lo":
+                    diff["diff_lo"], "sim_net_vs_anchor_hi": diff["diff_hi"]}
+    return Sweep(sweep.scenario, sweep.kind, mark_best(pd.DataFrame(rows)), sweep.plans)

@@ -51,7 +51,7 @@ class Forecast:
 def rep_cost(d: ModelInputs, plan: Plan) -> float:
     """Cost of every rep the plan has for the quarter (on hand, hired and added; money)."""
     roles = d.scenario.salesforce.roles
-    cost = {name: spec.cost for name, spec in roles.items()}
+    cost: dict[str, float] = {str(name): spec.cost for name, spec in roles.items()}
     return float(sum(cost.get(str(role), RoleSpec().cost) * float(reps)
                      for role, reps in zip(plan.reps.role, plan.reps.reps, strict=True)))
 

@@ -276,5 +276,5 @@ def build_inputs(s: Scenario, options: OptimizeOptions | None = None) -> ModelIn
         supply=supply_limits(s),
         segments=_segments(s, opts),
         integer_reps=s.policy.integer_reps and not opts.relax_reps,
-        **_reps(s),
+        **_reps(s),  # type: ignore[arg-type]
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from engine.report.formatting import format_count, format_money, format_share, format_value
@@ -122,6 +123,10 @@ def _funnel_row(row: dict[Hashable, Any], y: float, box: Box, sx: Scale) -> list
     return out
 
 
+PROBABILITY_METRICS = frozenset({"hit_target"})
+"""0/1 outcomes: shown by their mean, the probability (their percentiles are 0 or 1)."""
+
+
 def comparison_svg(comparison: pd.DataFrame, metric: str, unit: str, currency: str) -> str:
     """One KPI across scenarios: P50 bars with P10–P90 whiskers; the first row is the baseline.
 
@@ -130,10 +135,15 @@ def comparison_svg(comparison: pd.DataFrame, metric: str, unit: str, currency: s
     rows = comparison[comparison["metric"] == metric]
     if rows.empty:
         return empty(WIDTH / 2, 60, f"No comparison for {metric}")
+    if metric in PROBABILITY_METRICS and "mean" in rows.columns:
+        # a 0/1 outcome: its P10/P50/P90 are 0 or 1; the bar is the probability, no whisker
+        mean = rows["mean"]
+        rows = rows.assign(p10=mean, p50=mean, p90=mean)
     width, label_w = WIDTH / 2 - 10, 120.0
     box = Box(label_w, 34, width - label_w - 70, ROW * len(rows))
-    lo = min(0.0, float(rows[["p10", "p50"]].min().min()))
-    ticks = nice_ticks(lo, float(rows[["p90", "p50"]].max().max()), 3)
+    lo = min(0.0, float(rows[["p10", "p50", "p90"]].min().min()))
+    hi = max(0.0, float(rows[["p10", "p50", "p90"]].max().max()))
+    ticks = nice_ticks(lo, hi if hi > lo else lo + 1.0, 3)
     sx = Scale(ticks[0], ticks[-1], box.left, box.right)
     body = [text(10, 18, metric.replace("_", " ").capitalize(), weight="700", size=13)]
     for i, row in enumerate(rows.to_dict(orient="records")):
@@ -143,15 +153,25 @@ def comparison_svg(comparison: pd.DataFrame, metric: str, unit: str, currency: s
         left, right = sorted((sx(0), sx(p50)))
         body += [text(box.left - 8, y + 4, _short_name(row["scenario"], 16), anchor="end"),
                  rect(left, y - 8, right - left, 16, fill=colour, rx=2, cls="bar",
-                      tip=f"{row['scenario']}: P50 {format_value(p50, unit, currency)}"),
-                 line(sx(p10), y, sx(p90), y, stroke=INK, width=1.5, cls="whisker"),
-                 line(sx(p10), y - 5, sx(p10), y + 5, stroke=INK, width=1.5),
-                 line(sx(p90), y - 5, sx(p90), y + 5, stroke=INK, width=1.5),
-                 text(max(sx(p90), right) + 6, y + 4, format_value(p50, unit, currency),
-                      size=11, fill=MUTED)]
-    body.append(text(box.left, box.bottom + 16, "bar: P50 · whisker: P10–P90", size=10.5,
-                     fill=MUTED))
+                      tip=f"{row['scenario']}: {format_value(p50, unit, currency)}")]
+        if p10 != p90:
+            body += [line(sx(p10), y, sx(p90), y, stroke=INK, width=1.5, cls="whisker"),
+                     line(sx(p10), y - 5, sx(p10), y + 5, stroke=INK, width=1.5),
+                     line(sx(p90), y - 5, sx(p90), y + 5, stroke=INK, width=1.5)]
+        body.append(text(max(sx(p10), sx(p90), right) + 6, y + 4,
+                         format_value(p50, unit, currency), size=11, fill=MUTED))
+    legend = ("bar: probability" if metric in PROBABILITY_METRICS
+              else "bar: P50 · whisker: P10–P90")
+    body.append(text(box.left, box.bottom + 16, legend, size=10.5, fill=MUTED))
     return document(width, box.bottom + 24, f"{metric} by scenario", body)
+
+
+def _difference_colour(prob: float, low: float, high: float) -> str:
+    """Green when the alternative is clearly better, red when clearly worse: by P(better), or
+    for a 0/1 KPI (no P(better)) by the sign of the interval (higher is better)."""
+    if np.isfinite(prob):
+        return GOOD if prob >= 0.975 else ALERT if prob <= 0.025 else MUTED
+    return GOOD if low > 0 else ALERT if high < 0 else MUTED
 
 
 def difference_svg(comparison: pd.DataFrame, metric: str, unit: str, currency: str) -> str:
@@ -160,6 +180,7 @@ def difference_svg(comparison: pd.DataFrame, metric: str, unit: str, currency: s
     The baseline (first row of ``metric``) is left out: its ``diff_*`` columns are NaN.
     """
     rows = comparison[comparison["metric"] == metric].iloc[1:]
+    rows = rows[rows["diff_mean"].notna()]  # baselines (one per world in a plan × world table)
     if rows.empty:
         return empty(WIDTH / 2, 60, "No alternative to compare")
     width, label_w = WIDTH / 2 - 10, 120.0
@@ -170,18 +191,19 @@ def difference_svg(comparison: pd.DataFrame, metric: str, unit: str, currency: s
             line(sx(0), box.top - 4, sx(0), box.bottom + 4, stroke=AXIS, dash="3 3")]
     for i, row in enumerate(rows.to_dict(orient="records")):
         y = box.top + (i + 0.5) * 1.3 * ROW - 3
-        prob = float(row["prob_better"])
-        colour = GOOD if prob >= 0.975 else ALERT if prob <= 0.025 else MUTED
+        prob, low, high = float(row["prob_better"]), float(row["diff_lo"]), float(row["diff_hi"])
+        colour = _difference_colour(prob, low, high)
         mean = format_value(float(row["diff_mean"]), unit, currency)
         sign = "+" if float(row["diff_mean"]) > 0 else ""
+        note = f"P(better) {format_share(prob)}" if np.isfinite(prob) else (
+            f"[{format_value(low, unit, currency)}, {format_value(high, unit, currency)}]")
         body += [text(box.left - 8, y + 4, _short_name(row["scenario"], 16), anchor="end"),
                  line(sx(float(row["diff_lo"])), y, sx(float(row["diff_hi"])), y, stroke=colour,
                       width=2, cls="whisker"),
                  circle(sx(float(row["diff_mean"])), y, 5, fill=colour, cls="diff",
-                        tip=f"{row['scenario']}: {sign}{mean}, P(better) {format_share(prob)}"),
+                        tip=f"{row['scenario']}: {sign}{mean}, {note}"),
                  text(box.right + 8, y + 4, f"{sign}{mean}", size=11.5, fill=colour, weight="600"),
-                 text(box.right + 8, y + 17, f"P(better) {format_share(prob)}", size=10,
-                      fill=MUTED)]
+                 text(box.right + 8, y + 17, note, size=10, fill=MUTED)]
     body.append(text(box.left, box.bottom + 16, "dot: mean difference · line: 95% interval",
                      size=10.5, fill=MUTED))
     return document(width, box.bottom + 24, f"{metric}: difference from baseline", body)

@@ -180,7 +180,8 @@ def stock_svg(stock: pd.DataFrame, alert_weeks: Mapping[str, Iterable[float]] | 
 
 def frontier_svg(frontier: pd.DataFrame, currency: str, *, column: str = "objective",
                  unit: str = "money", height: float = 260, zero: bool = False) -> str:
-    """``column`` (objective, revenue or shadow_price) against the budget, current budget marked.
+    """``column`` (objective, revenue or shadow_price) against the budget, current budget marked;
+    when ``frontier`` has ``<column>_lo`` and ``<column>_hi``, each point shows that interval.
 
     ``frontier`` has ``budget`` (money per quarter) and ``current`` (bool: the scenario's own
     budget); ``unit`` formats the vertical axis, which starts at zero only when ``zero``.
@@ -192,7 +193,8 @@ def frontier_svg(frontier: pd.DataFrame, currency: str, *, column: str = "object
     budgets = frontier["budget"].astype(float)
     xt = nice_ticks(float(budgets.min()), float(budgets.max()), 6)
     sx = Scale(xt[0], xt[-1], box.left, box.right)
-    yt = nice_ticks(*_value_range(frontier, (column,), zero), count=4)
+    spread = tuple(c for c in (f"{column}_lo", f"{column}_hi") if c in frontier)
+    yt = nice_ticks(*_value_range(frontier, (column, *spread), zero), count=4)
     sy = Scale(yt[0], yt[-1], box.bottom, box.top)
     body = y_grid(box, sy, yt, lambda v: format_value(v, unit, currency))
     body += x_ticks(box, sx, xt, lambda v: format_money(v, currency))
@@ -203,6 +205,12 @@ def frontier_svg(frontier: pd.DataFrame, currency: str, *, column: str = "object
     for row in frontier.to_dict(orient="records"):
         value, budget = float(row[column]), float(row["budget"])
         tip = f"{format_money(budget, currency)}: {format_value(value, unit, currency)}"
+        if len(spread) == 2:
+            low, high = float(row[spread[0]]), float(row[spread[1]])
+            tip += f" (95% interval {format_value(low, unit, currency)} to " \
+                   f"{format_value(high, unit, currency)})"
+            body.append(line(sx(budget), sy(low), sx(budget), sy(high), stroke=PRIMARY,
+                             width=1.5, cls="whisker"))
         body.append(circle(sx(budget), sy(value), 4, fill=PRIMARY, tip=tip, cls="point"))
     body += _current_marker(frontier, column, unit, currency, sx, sy, box)
     label = column.replace("_", " ").capitalize()

@@ -21,6 +21,12 @@ Known tables and their columns (money is in the scenario's ``currency``):
 ``comparison``    scenario, metric, p10, p50, p90, diff_mean, diff_lo, diff_hi, prob_better
                   (the first scenario is the baseline; its diff columns are NaN)
 ``frontier``      budget, objective, revenue (money), shadow_price (money per money), current (bool)
+``plan_spend``    region, channel, then one money column per plan compared (side by side)
+``plan_spend_by_channel`` channel, one money column per plan, ``<plan> share`` columns (0–1)
+``plan_reps``     region, role, one head-count column per plan
+``plan_targets``  region, week, one money column per plan (its own target), common (the
+                  target every plan is measured against)
+``plan_by_world`` plan, one money column per world (mean net contribution)
 """
 
 from __future__ import annotations
@@ -52,6 +58,11 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "scenario", "metric", "p10", "p50", "p90", "diff_mean", "diff_lo", "diff_hi", "prob_better",
     ),
     "frontier": ("budget", "objective", "revenue", "shadow_price", "current"),
+    "plan_spend_by_channel": ("channel",),
+    "plan_spend": ("region", "channel"),
+    "plan_reps": ("region", "role"),
+    "plan_targets": ("region", "week", "common"),
+    "plan_by_world": ("plan",),
 }
 """Required columns of every known table, in display order."""
 
@@ -65,7 +76,8 @@ COLUMN_UNITS: dict[str, dict[str, str]] = {
     "cash": {c: "money" for c in ("p10", "p50", "p90")},
     "comparison": {"prob_better": "share"},
     "frontier": {"budget": "money", "objective": "money", "revenue": "money",
-                 "shadow_price": "number"},
+                 "shadow_price": "number", "sim_net_contribution": "money",
+                 "sim_net_contribution_lo": "money", "sim_net_contribution_hi": "money"},
     "shadow_prices": {"value": "number"},
 }
 """Unit of each numeric column whose unit does not depend on the row."""
@@ -92,7 +104,7 @@ COLUMN_UNITS |= {name: {"quarter": "money", **{f"month {m}": "money" for m in ra
 
 ROW_UNIT_COLUMNS: dict[str, tuple[str, ...]] = {
     "kpis": ("mean", "se", "p10", "p50", "p90"),
-    "comparison": ("p10", "p50", "p90", "diff_mean", "diff_lo", "diff_hi"),
+    "comparison": ("mean", "p10", "p50", "p90", "diff_mean", "diff_lo", "diff_hi"),
 }
 """Columns whose unit is the unit of the row's ``metric`` (from the KPI registry)."""
 

@@ -229,11 +229,50 @@ def comparison_section(data: ReportData) -> Section | None:
         + _figure(comparison_svg(comparison, m, units[m], data.currency))
         + _figure(difference_svg(comparison, m, units[m], data.currency)) + "</div>"
         for m in metrics)
-    text = (f"Every scenario is simulated with the same random numbers, so differences are "
-            f"paired. Baseline: <b>{esc(baseline)}</b>. P(better) is the probability that "
-            f"the alternative beats the baseline.")
-    return "comparison", "Scenario comparison", _lead(text) + charts + html_table(
-        comparison, data.currency, name="comparison", limit=80, lang=data.lang)
+    what = "plan" if "plan" in comparison.columns else "scenario"
+    if what == "plan":
+        baseline = str(comparison["plan"].iloc[0])
+    worlds = (" (in each world)" if "world" in comparison.columns
+              and comparison["world"].nunique() > 1 else "")
+    text = (f"Every {what} is simulated with the same random numbers, so differences are "
+            f"paired. Baseline: <b>{esc(baseline)}</b>{worlds}. P(better) is the probability that "
+            "the alternative beats the baseline; for the chance of hitting target (a yes/no "
+            "outcome) the difference in probability and its 95% interval are shown instead.")
+    verdict = "".join(f"<li>{esc(str(v))}</li>" for v in data.meta.get("verdict", []))
+    verdict = f'<ul class="explain">{verdict}</ul>' if verdict else ""
+    return "comparison", f"{what.capitalize()} comparison", _lead(text) + verdict + charts + (
+        html_table(comparison, data.currency, name="comparison", limit=120, lang=data.lang))
+
+
+def plans_section(data: ReportData) -> Section | None:
+    """Every plan compared, side by side: spend by channel and region, reps, own targets and
+    the common target they are all measured against."""
+    by_channel = data.table("plan_spend_by_channel")
+    if by_channel is None:
+        return None
+    cur = data.currency
+    money = [c for c in by_channel.columns if c != "channel" and not str(c).endswith(" share")]
+    shares = [c for c in by_channel.columns if str(c).endswith(" share")]
+    html = _lead(f"Common target: {esc(str(data.meta.get('common_target', '')))}.")
+    html += html_table(by_channel[["channel", *money]], cur, unit="money", limit=40,
+                       caption="Spend by channel")
+    html += html_table(by_channel[["channel", *shares]], cur, unit="share", limit=40,
+                       caption="Share of each plan's spend by channel")
+    for name, index, unit, caption in (
+        ("plan_spend", "region", "money", "Spend by region"),
+        ("plan_reps", "region", "count", "Reps by region (all roles)"),
+        ("plan_targets", "region", "money", "Quarter target by region: each plan's own, and the "
+                                            "common one"),
+    ):
+        frame = data.table(name)
+        if frame is not None:
+            numeric = [c for c in frame.columns if c not in ("region", "channel", "role", "week")]
+            summed = frame.groupby(index, sort=False)[numeric].sum().reset_index()
+            html += html_table(summed, cur, unit=unit, limit=60, caption=caption)
+    grid = data.table("plan_by_world")
+    if grid is not None:
+        html += html_table(grid, cur, unit="money", caption="Mean net contribution, plan × world")
+    return "plans", "The plans compared", html
 
 
 def frontier_section(data: ReportData) -> Section | None:
@@ -243,6 +282,9 @@ def frontier_section(data: ReportData) -> Section | None:
         return None
     cur = data.currency
     charts = _figure(frontier_svg(frontier, cur, column="objective"), "Objective by budget")
+    if "sim_net_contribution" in frontier and frontier["sim_net_contribution"].notna().any():
+        charts += _figure(frontier_svg(frontier, cur, column="sim_net_contribution"),
+                          "Simulated net contribution by budget (each point's own plan)")
     charts += _figure(frontier_svg(frontier, cur, column="revenue"), "Revenue by budget")
     if frontier["shadow_price"].notna().any():
         charts += _figure(frontier_svg(frontier, cur, column="shadow_price", unit="number",

@@ -190,3 +190,52 @@ def test_nice_ticks_cover_the_range_with_round_equal_steps(lo, hi):
     mantissa = steps[0] / 10 ** math.floor(math.log10(steps[0]))
     assert round(mantissa, 6) in (1, 2, 2.5, 5, 10)
     assert 2 <= len(ticks) <= 8
+
+
+def _negative_comparison() -> pd.DataFrame:
+    """Net contribution below zero for every plan (a loss-making quarter), two worlds."""
+    rows = []
+    for world, plan, p50 in (("base", "a", -2.0e6), ("base", "b", -3.0e6),
+                             ("war", "a", -4.0e6), ("war", "b", -3.5e6)):
+        base = plan == "a"
+        diff = np.nan if base else p50 - (-2.0e6 if world == "base" else -4.0e6)
+        rows.append({"scenario": f"{plan} @ {world}", "plan": plan, "world": world,
+                     "metric": "net_contribution", "mean": p50, "p10": p50 - 1e6, "p50": p50,
+                     "p90": p50 + 0.5e6, "diff_mean": diff, "diff_lo": diff - 2e5,
+                     "diff_hi": diff + 2e5, "prob_better": np.nan if base else 0.3})
+    return pd.DataFrame(rows)
+
+
+def test_comparison_of_negative_values_stays_on_the_card():
+    root = parse(comparison_svg(_negative_comparison(), "net_contribution", "money", "¥"))
+    width = float(root.get("viewBox", "0 0 0 0").split()[2])
+    bars, whiskers = marks(root, "rect", "bar"), marks(root, "line", "whisker")
+    assert len(bars) == 4 and len(whiskers) == 4
+    for bar, whisker in zip(bars, whiskers, strict=True):
+        left, right = float(bar.get("x")), float(bar.get("x")) + float(bar.get("width"))
+        assert 0 <= left < right <= width
+        x1, x2 = float(whisker.get("x1")), float(whisker.get("x2"))
+        assert 0 <= x1 < x2 <= width
+        assert x1 <= left <= x2  # a negative P50: the bar ends (on the left) inside its whisker
+
+
+def test_difference_leaves_out_each_worlds_baseline():
+    root = parse(difference_svg(_negative_comparison(), "net_contribution", "money", "¥"))
+    assert len(marks(root, "circle", "diff")) == 2
+
+
+def test_a_yes_no_outcome_is_drawn_as_a_probability_with_its_difference_interval():
+    frame = pd.DataFrame([
+        {"scenario": "a", "metric": "hit_target", "mean": 0.6, "p10": 0.0, "p50": 1.0,
+         "p90": 1.0, "diff_mean": np.nan, "diff_lo": np.nan, "diff_hi": np.nan,
+         "prob_better": np.nan},
+        {"scenario": "b", "metric": "hit_target", "mean": 0.2, "p10": 0.0, "p50": 0.0,
+         "p90": 1.0, "diff_mean": -0.4, "diff_lo": -0.5, "diff_hi": -0.3, "prob_better": np.nan},
+    ])
+    root = parse(comparison_svg(frame, "hit_target", "share", "¥"))
+    bars = marks(root, "rect", "bar")
+    assert marks(root, "line", "whisker") == []
+    widths = [float(b.get("width")) for b in bars]
+    assert widths[1] == pytest.approx(widths[0] * 0.2 / 0.6, rel=1e-6)
+    diff = difference_svg(frame, "hit_target", "share", "¥")
+    assert "P(better)" not in diff and "[−50.0%, −30.0%]" in diff
