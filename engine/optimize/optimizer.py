@@ -119,7 +119,10 @@ def _pilots(s: Scenario, opts: OptimizeOptions) -> tuple[MonteCarlo, MonteCarlo]
     if n <= 0:
         return None
     full = MonteCarlo(replications=n, seed=pilot_seed(s.simulation.seed), workers=opts.workers)
-    return replace(full, replications=max(2, min(n, CHOICE_REPLICATIONS))), full
+    # the short runs are many and small: a pool would cost more to start than it saves
+    short = replace(full, replications=max(2, min(n, CHOICE_REPLICATIONS)),
+                    workers=opts.workers or 1)
+    return short, full
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,7 @@ def optimize(scenario: Scenario, options: OptimizeOptions | None = None) -> Opti
     if pilots is not None:
         seen = measure(d0, queues, plan, pilots[1], backup_premium(m, sol))
         corr, pilot = seen.correction, seen.pilot
-    rep_mc = replace(pilots[1], replications=min(pilots[1].replications or 0,
+    rep_mc = replace(pilots[0], replications=min(pilots[1].replications or 0,
                                                  REP_REPLICATIONS)) if pilots else None
     return _result(d0, corr, chosen, opts, pilot, notes, rep_mc)
 
