@@ -148,9 +148,10 @@ def _choose(s: Scenario, cands: list[Candidate], mc: MonteCarlo) -> tuple[Candid
     half = 1.96 * gain.std(ddof=1) / np.sqrt(gain.size) if gain.size > 1 else float("inf")
     keep = 1 if gain.mean() - half > 0 else 0
     cur = s.currency
+    sign = "+" if gain.mean() >= 0 else "-"
     note = (f"kept the {cands[keep].name} plan: on a {gain.size}-quarter pilot the queue-aware "
-            f"plan simulates {cur}{gain.mean():+,.0f} (± {cur}{half:,.0f}) of net contribution "
-            "against the queue-free one"
+            f"plan simulates {sign}{cur}{abs(gain.mean()):,.0f} (± {cur}{half:,.0f}) of net "
+            "contribution against the queue-free one"
             + ("" if keep else " (it is kept only when that is surely more)"))
     return cands[keep], note
 
