@@ -44,15 +44,15 @@ def choose_plan(scenario: Scenario, plan_file: str | None, mc: MonteCarlo | None
             return given.plan, given.notes
         targets = forecast_targets(scenario, given.plan, mc or MonteCarlo())
         return replace(given.plan, targets=targets), given.notes
-    return _default_plan(scenario), []
+    return _default_plan(scenario, mc or MonteCarlo()), []
 
 
-def _default_plan(scenario: Scenario) -> Plan:
+def _default_plan(scenario: Scenario, mc: MonteCarlo) -> Plan:
     try:
-        from engine.optimize import optimize
+        from engine.jobs.run import optimize_with
     except ImportError:
         return even_plan(scenario)
-    return optimize(scenario).plan
+    return optimize_with(scenario, mc).plan
 
 
 def weekly_means(result: SimulationResult) -> pd.DataFrame:

@@ -19,9 +19,9 @@ from pydantic import ValidationError
 
 from engine.errors import UsageError
 from engine.jobs.compare import compare_kpis
-from engine.jobs.run import COMPARED_METRICS
+from engine.jobs.run import COMPARED_METRICS, optimize_with
 from engine.jobs.targets import forecast_plan
-from engine.optimize import OptimizationResult, OptimizeOptions, optimize
+from engine.optimize import OptimizationResult, OptimizeOptions
 from engine.plan import TARGET_COLUMNS, Plan
 from engine.plans import PlanRules, complete_plan, read_plan_file
 from engine.plans.checks import complete_targets
@@ -115,7 +115,8 @@ def load_candidates(
         complete_plan(replace(raw, spread="even"), s, replace(rules, spread="even"), None, name)
     spread_by_optimizer = any("region" not in raw.spend.columns
                               and (raw.spread or rules.spread) == OPTIMIZER for _, raw in raws)
-    opt = optimize(s, optimize_options) if with_optimizer or spread_by_optimizer else None
+    opt = (optimize_with(s, mc, optimize_options) if with_optimizer or spread_by_optimizer
+           else None)
     out = [Candidate(OPTIMIZER, forecast_plan(s, opt.plan, mc))] if with_optimizer and opt else []
     for name, raw in raws:
         given = complete_plan(raw, s, rules, opt.plan if opt else None, name)

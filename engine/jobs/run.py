@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import replace as dc_replace
 
 import pandas as pd
 
@@ -46,6 +47,16 @@ class RunResult:
     simulation: SimulationResult
 
 
+def optimize_with(s: Scenario, mc: MonteCarlo,
+                  options: OptimizeOptions | None = None) -> OptimizationResult:
+    """``optimize`` with the job's Monte Carlo settings for its pilot forecast (replications,
+    workers, scheduler) unless ``options`` set the pilot's size."""
+    opts = options or OptimizeOptions()
+    if opts.pilot is None:
+        opts = dc_replace(opts, pilot=mc.replications_for(s), workers=mc.workers)
+    return optimize(s, opts)
+
+
 def run_scenario(
     s: Scenario, mc: MonteCarlo | None = None, optimize_options: OptimizeOptions | None = None
 ) -> RunResult:
@@ -56,7 +67,7 @@ def run_scenario(
     constraints, ``SolverError`` on solver failure, ``SimulationError`` on a failed run.
     """
     o = mc or MonteCarlo()
-    result = optimize(s, optimize_options)
+    result = optimize_with(s, o, optimize_options)
     plan = forecast_plan(s, result.plan, o)
     return RunResult(s, result, plan, simulate(s, plan, o))
 
@@ -103,7 +114,7 @@ def compare_scenarios(
     runs: list[RunResult] = []
     if plan_from is not None:
         owner = scenarios[plan_from]
-        fixed = optimize(owner, optimize_options)
+        fixed = optimize_with(owner, o, optimize_options)
         plan = forecast_plan(owner, fixed.plan, o)
         for s in scenarios:
             own = fixed if s is owner else None

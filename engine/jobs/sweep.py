@@ -23,7 +23,7 @@ from engine.errors import InfeasiblePlanError
 from engine.jobs.compare import mean_interval, paired_difference
 from engine.jobs.grid import Setting, apply_setting
 from engine.jobs.plans import forecast_targets
-from engine.jobs.run import run_scenario
+from engine.jobs.run import optimize_with, run_scenario
 from engine.jobs.splits import OUTSIDE_BOUNDS, GridPoint, combine
 from engine.optimize import (
     OptimizationResult,
@@ -144,7 +144,6 @@ def grid_point(
     """One grid point optimised (and simulated when asked); a plain row of results. With
     ``targets`` the point's plan is measured against them (one yardstick for the grid), else
     against its own targets from its forecast."""
-    from engine.optimize import optimize
 
     changed = doc
     for path, value in point:
@@ -161,7 +160,7 @@ def grid_point(
             row |= _simulated(result.simulation)
             opt: OptimizationResult | None = result.optimization
         else:
-            opt = optimize(s, optimize_options)
+            opt = optimize_with(s, mc, optimize_options)
             if simulate and targets is not None:
                 row |= _simulated(simulate_plan(s, replace(opt.plan, targets=targets), mc))
         assert opt is not None
