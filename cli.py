@@ -278,8 +278,11 @@ def validate(scenarios: tuple[str, ...], fmt: str) -> None:
               help="Seconds for the solver (building the model before it is not counted).")
 @click.option("--relax-reps", is_flag=True, help="Allow fractional hires (the LP relaxation).")
 @click.option("--export-mps", type=click.Path(dir_okay=False), help="Write the model as MPS.")
+@montecarlo_options
 def optimize_command(scenario: str, fmt: str, out: str | None, overwrite: bool, solver: str,
-                     time_limit: float | None, relax_reps: bool, export_mps: str | None) -> None:
+                     time_limit: float | None, relax_reps: bool, export_mps: str | None,
+                     replications: int | None, seed: int | None, workers: int | None,
+                     scheduler: str | None) -> None:
     """Optimise the plan: spend split, reps and regional targets, with shadow prices."""
     from engine.commands import optimize as command
     from engine.optimize import OptimizeOptions, optimize
@@ -288,7 +291,8 @@ def optimize_command(scenario: str, fmt: str, out: str | None, overwrite: bool, 
     inputs = inputs_of([scenario])
     folder = run_folder(out, overwrite, loaded.name, inputs) if out else None
     options = OptimizeOptions(
-        solver="cbc" if solver == "cbc" else "highs", time_limit=time_limit, relax_reps=relax_reps
+        solver="cbc" if solver == "cbc" else "highs", time_limit=time_limit, relax_reps=relax_reps,
+        pilot=replications, seed=seed, workers=workers, scheduler=scheduler,
     )
     if export_mps:
         check_output_file(export_mps, inputs, "--export-mps")

@@ -53,7 +53,7 @@ def optimize_with(s: Scenario, mc: MonteCarlo,
     workers, scheduler) unless ``options`` set the pilot's size."""
     opts = options or OptimizeOptions()
     if opts.pilot is None:
-        opts = dc_replace(opts, pilot=mc.replications_for(s), workers=mc.workers)
+        opts = dc_replace(opts, pilot=mc.replications_for(s), workers=mc.workers, seed=mc.seed)
     return optimize(s, opts)
 
 

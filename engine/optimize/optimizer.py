@@ -118,7 +118,9 @@ def _pilots(s: Scenario, opts: OptimizeOptions) -> tuple[MonteCarlo, MonteCarlo]
     n = s.simulation.replications if opts.pilot is None else opts.pilot
     if n <= 0:
         return None
-    full = MonteCarlo(replications=n, seed=pilot_seed(s.simulation.seed), workers=opts.workers)
+    root = s.simulation.seed if opts.seed is None else opts.seed
+    full = MonteCarlo(replications=n, seed=pilot_seed(root), workers=opts.workers,
+                      scheduler=opts.scheduler)
     # the short runs are many and small: a pool would cost more to start than it saves
     short = replace(full, replications=max(2, min(n, CHOICE_REPLICATIONS)),
                     workers=opts.workers or 1)

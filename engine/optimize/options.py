@@ -65,6 +65,8 @@ class OptimizeOptions:
         no stock or residual correction).
     workers:
         Local processes for the pilot (``None``: the Monte Carlo default).
+    seed:
+        Root seed the pilot's stream is derived from (``None``: the scenario's).
     """
 
     solver: Literal["highs", "cbc"] = "highs"
@@ -77,3 +79,6 @@ class OptimizeOptions:
     congestion: bool = True
     pilot: int | None = None
     workers: int | None = None
+    seed: int | None = None
+    scheduler: object | None = None
+    """A Dask scheduler address for the pilot (``None``: local processes)."""

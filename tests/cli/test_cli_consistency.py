@@ -22,7 +22,7 @@ from tests.conftest import BASE, SCENARIOS
 from tests.synthetic_actuals import synthetic_actuals
 
 TINY = SCENARIOS / "tiny.yaml"
-MONTE_CARLO = ("simulate", "run", "compare", "sweep", "recalibrate")
+MONTE_CARLO = ("simulate", "run", "compare", "sweep", "recalibrate", "optimize")
 WRITING = ("simulate", "optimize", "review", "recalibrate", "run", "compare", "sweep")
 MC_OPTIONS = ("--replications", "--seed", "--workers", "--scheduler")
 LAYOUT = {"result.json", "meta.json", "tables", "workbook.xlsx", "report.html"}

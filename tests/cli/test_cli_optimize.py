@@ -16,7 +16,8 @@ from tests.conftest import BASE, SCENARIOS
 
 
 def run(*args: str) -> object:
-    return CliRunner().invoke(cli.main, ["optimize", *args])
+    # a 40-quarter pilot keeps the tests quick; the pilot's size is checked elsewhere
+    return CliRunner().invoke(cli.main, ["optimize", *args, "--replications", "40"])
 
 
 def test_table_view_shows_spend_reps_targets_and_shadow_prices() -> None:
