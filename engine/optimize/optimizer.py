@@ -43,9 +43,9 @@ from engine.simulate import MonteCarlo, SimulationResult, simulate
 
 MAX_ROUNDS = 6
 """Most rounds of solve -> read the queues -> correct the model."""
-REP_REPLICATIONS = 100
+REP_REPLICATIONS = 50
 """Quarters simulated for what one more rep is worth (with and without it)."""
-CHOICE_REPLICATIONS = 100
+CHOICE_REPLICATIONS = 50
 """Replications of the short pilot that chooses between the candidate plans."""
 
 Solved = tuple[PlanModel, Solution, Plan]

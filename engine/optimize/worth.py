@@ -31,7 +31,7 @@ from engine.scenario.schema import Scenario
 from engine.scenario.schema.common import ROLES
 from engine.simulate import MonteCarlo, simulate
 
-REP_STATEMENTS = 4
+REP_STATEMENTS = 3
 """How many (region, role) pairs get a re-solved rep value: the busiest pools first."""
 REP_COLUMNS = ["region", "role", "value", "interval", "cost", "utilisation", "meaning"]
 """``interval``: half-width of the value's 95% interval (NaN when it is not simulated)."""
