@@ -34,7 +34,9 @@ def test_unmanaged_quarters_equal_the_engine_before_management() -> None:
     """KPI means of every bundled scenario, its rules removed, equal those the engine gave
     before the SimPy quarter (recorded at commit ``ref['commit']`` with even plans)."""
     ref = json.loads(RECORDED.read_text())
-    assert set(ref["scenarios"]) == {p.stem for p in (ROOT / "scenarios").glob("*.yaml")}
+    # every scenario bundled then (east-china came later, with ids the old engine refused)
+    bundled = {p.stem for p in (ROOT / "scenarios").glob("*.yaml")}
+    assert set(ref["scenarios"]) == bundled - {"east-china"}
     for name, kpis in ref["scenarios"].items():
         s = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
         s = s.model_copy(update={"management": None})
