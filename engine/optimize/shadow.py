@@ -75,7 +75,7 @@ def _phrase(m: PlanModel, sol: Solution, row: Row, dual: float) -> tuple[float, 
             dual,
             "per rep-hour",
             f"one more hour of {key[1]} time in {k0} is worth {worth(dual)} of {goal} at the "
-            "margin (a whole rep is re-solved: see the rep values)",
+            "margin (a whole rep: see the rep values)",
         )
     if row.family in ("margin_floor", "product_margin_floor", "new_product_share"):
         value = dual * row_revenue(m, sol, row) * POINT
