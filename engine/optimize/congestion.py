@@ -54,14 +54,12 @@ class Congestion:
     """What the rep queues of one plan do to it, by region x source (``S`` = channels +
     organic) and by pool.
 
-    ``served`` multiplies the model's in-quarter wins, units and revenue; ``hours`` its rep
-    hours by role (cold leads take none); ``intent`` its month-one intent customers.
+    ``served`` multiplies the model's in-quarter wins, units and revenue; ``intent`` its
+    month-one intent customers. (Rep hours are not scaled: ``engine.optimize.calibrate``.)
     """
 
     served: np.ndarray
     """(R x S) share of the congestion-free in-quarter wins that the queues let through."""
-    hours: np.ndarray
-    """(R x S x O) share of the congestion-free rep hours still worked."""
     intent: np.ndarray
     """(R x S) share of leads reaching the intent stage that were not lost before it."""
     pools: tuple[tuple[str, str, str], ...]
@@ -80,8 +78,7 @@ class Congestion:
         """No queueing at all (unlimited reps)."""
         R, S = d.wins.shape
         empty = np.zeros(0)
-        return cls(np.ones((R, S)), np.ones((R, S, len(ROLES))), np.ones((R, S)), (), empty,
-                   empty, empty, empty)
+        return cls(np.ones((R, S)), np.ones((R, S)), (), empty, empty, empty, empty)
 
 
 def service_scv(dist: Distribution) -> float:
@@ -205,8 +202,6 @@ def congestion(d: ModelInputs, plan: Plan) -> Congestion:
     K, R, C, W = len(inp.stages), len(inp.regions), len(inp.channels), inp.weeks
     survive = np.ones((R, C, W))  # share of leads of arrival week w not lost before stage k
     slip = np.zeros((R, C, W))
-    hours_used = np.zeros((R, C, len(ROLES)))
-    hours_free = np.zeros((R, C, len(ROLES)))
     reach = _reach(inp)
     intent_stage = _intent_stage(d)
     intent = np.ones((R, C))
@@ -218,7 +213,6 @@ def congestion(d: ModelInputs, plan: Plan) -> Congestion:
         for p in map(int, np.flatnonzero(inp.pools.stage == k)):
             arrivals[p] = _pool_arrivals(inp, reach, survive, k, p)
             states[p] = _pool_queue(inp, arrivals[p], k, p)
-        _account_hours(inp, k, reach, survive, states, hours_used, hours_free)
         for p, q in states.items():
             region = int(inp.pools.region[p])
             chans = np.flatnonzero(inp.pools.of_stage[k, region] == p)
@@ -226,8 +220,7 @@ def congestion(d: ModelInputs, plan: Plan) -> Congestion:
             slip[region, chans, :] += q.wait[None, :]
             stats.append((p, q, arrivals[p]))
     served = _served(d, inp, survive, slip)
-    hours = np.divide(hours_used, hours_free, out=np.ones_like(hours_used), where=hours_free > 0)
-    return _with_stats(inp, served, hours, intent, stats)
+    return _with_stats(inp, served, intent, stats)
 
 
 def _intent_stage(d: ModelInputs) -> int:
@@ -245,25 +238,6 @@ def _weighted(inp: SimInputs, survive: np.ndarray) -> np.ndarray:
     return np.divide(got, total, out=np.ones_like(got), where=total > 0)
 
 
-def _account_hours(inp: SimInputs, k: int, reach: np.ndarray, survive: np.ndarray,
-                   states: dict[int, QueueState], used: np.ndarray, free: np.ndarray) -> None:
-    """Rep hours of stage ``k`` by region x source x role, with and without the queues' losses
-    (a lead that goes cold at stage k takes none of its hours)."""
-    rate = inp.lead_rate.transpose(1, 2, 0)  # R x C x W
-    base = rate * reach[:, :, k][:, :, None] * inp.stage_hours[k]
-    role_of = np.full((len(inp.regions), len(inp.channels)), -1)
-    kept = survive.copy()
-    for p, q in states.items():
-        region = int(inp.pools.region[p])
-        chans = np.flatnonzero(inp.pools.of_stage[k, region] == p)
-        role_of[region, chans] = int(inp.pools.role[p])
-        kept[region, chans, :] *= (1.0 - q.cold)[None, :]
-    for r, c in zip(*np.nonzero(role_of >= 0), strict=True):
-        o = role_of[r, c]
-        free[r, c, o] += base[r, c].sum()
-        used[r, c, o] += (base[r, c] * kept[r, c]).sum()
-
-
 def _served(d: ModelInputs, inp: SimInputs, survive: np.ndarray, slip: np.ndarray) -> np.ndarray:
     """(R x S) in-quarter wins with the queues over wins without them, weighting each arrival
     week by the revenue its leads bring."""
@@ -276,7 +250,7 @@ def _served(d: ModelInputs, inp: SimInputs, survive: np.ndarray, slip: np.ndarra
     return np.divide(got, value, out=np.ones_like(got), where=value > 0)
 
 
-def _with_stats(inp: SimInputs, served: np.ndarray, hours: np.ndarray, intent: np.ndarray,
+def _with_stats(inp: SimInputs, served: np.ndarray, intent: np.ndarray,
                 stats: list[tuple[int, QueueState, np.ndarray]]) -> Congestion:
     names, servers, util, cold, wait = [], [], [], [], []
     for p, q, lam in stats:
@@ -288,5 +262,5 @@ def _with_stats(inp: SimInputs, served: np.ndarray, hours: np.ndarray, intent: n
         cold.append(float((lam * q.cold).sum() / total) if total > 0 else 0.0)
         kept = lam * (1.0 - q.cold)
         wait.append(float((kept * q.wait).sum() / kept.sum()) if kept.sum() > 0 else 0.0)
-    return Congestion(served, hours, intent, tuple(names), np.array(servers), np.array(util),
+    return Congestion(served, intent, tuple(names), np.array(servers), np.array(util),
                       np.array(cold), np.array(wait))

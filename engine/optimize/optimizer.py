@@ -35,11 +35,12 @@ from engine.optimize.worth import (
     idle_resources,
     rep_values,
     shut_down,
+    simulated_net,
     simulated_rep_values,
 )
 from engine.plan import Plan
 from engine.scenario.schema import Scenario
-from engine.simulate import MonteCarlo, SimulationResult, simulate
+from engine.simulate import MonteCarlo, SimulationResult
 
 MAX_ROUNDS = 6
 """Most rounds of solve -> read the queues -> correct the model."""
@@ -86,7 +87,7 @@ def _same_plan(a: Plan, b: Plan) -> bool:
 
 def _blend(old: Congestion, new: Congestion) -> Congestion:
     """Half way between two congestion readings (damps the plan <-> queue iteration)."""
-    return replace(new, served=(old.served + new.served) / 2, hours=(old.hours + new.hours) / 2,
+    return replace(new, served=(old.served + new.served) / 2,
                    intent=(old.intent + new.intent) / 2)
 
 
@@ -136,17 +137,11 @@ class Candidate:
     solved: Solved
 
 
-def _net(s: Scenario, plan: Plan, mc: MonteCarlo) -> np.ndarray:
-    kpis = simulate(s, plan, mc).kpis
-    rows = kpis[kpis.metric == "net_contribution"].sort_values("replication")
-    return rows.value.to_numpy(dtype=float)
-
-
 def _choose(s: Scenario, cands: list[Candidate], mc: MonteCarlo) -> tuple[Candidate, str]:
     """The queue-aware plan (``cands[1]``) when, on common random numbers, it simulates more
     net contribution than the queue-free one (``cands[0]``) with 95% confidence; otherwise the
     queue-free plan. A sentence says which and by how much."""
-    gain = _net(s, cands[1].solved[2], mc) - _net(s, cands[0].solved[2], mc)
+    gain = simulated_net(s, cands[1].solved[2], mc) - simulated_net(s, cands[0].solved[2], mc)
     half = 1.96 * gain.std(ddof=1) / np.sqrt(gain.size) if gain.size > 1 else float("inf")
     keep = 1 if gain.mean() - half > 0 else 0
     cur = s.currency

@@ -159,7 +159,8 @@ def budget_steps(m: PlanModel, objective: float, options: OptimizeOptions) -> st
             "(re-solved, spend included)")
 
 
-def _net(s: Scenario, plan: Plan, mc: MonteCarlo) -> np.ndarray:
+def simulated_net(s: Scenario, plan: Plan, mc: MonteCarlo) -> np.ndarray:
+    """Net contribution of ``plan`` in each replication of ``mc`` (money)."""
     kpis = simulate(s, plan, mc).kpis
     rows = kpis[kpis.metric == "net_contribution"].sort_values("replication")
     return rows.value.to_numpy(dtype=float)
@@ -171,10 +172,10 @@ def simulated_rep_values(d: ModelInputs, corr: Correction, plan: Plan,
     plan as it is, on the same random numbers (``mc``), for the busiest pools; the sentence
     gives the 95% interval."""
     s = d.scenario
-    before = _net(s, plan, mc)
+    before = simulated_net(s, plan, mc)
     rows = []
     for region, role, util in busiest(corr, d):
-        gain = _net(s, with_one_more(d, plan, region, role)[1], mc) - before
+        gain = simulated_net(s, with_one_more(d, plan, region, role)[1], mc) - before
         value = float(gain.mean())
         half = 1.96 * float(gain.std(ddof=1)) / np.sqrt(gain.size) if gain.size > 1 else np.nan
         cost = float(d.rep_cost[ROLES.index(role)])
