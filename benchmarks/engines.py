@@ -29,9 +29,11 @@ OLD_COMMIT = "ee3fd2c738c811e3308187bce21043cd84961fe3"
 BASE = ROOT / "scenarios" / "base.yaml"
 
 
-def _unpack_old(into: Path) -> Path:
+def unpack_engine(commit: str, into: Path) -> Path:
+    """The ``engine`` package of ``commit``, unpacked under ``into``; returns the folder to put
+    on ``sys.path``."""
     archive = into / "old.tar"
-    subprocess.run(["git", "-C", str(ROOT), "archive", "-o", str(archive), OLD_COMMIT, "engine"],
+    subprocess.run(["git", "-C", str(ROOT), "archive", "-o", str(archive), commit, "engine"],
                    check=True)
     with tarfile.open(archive) as tar:
         tar.extractall(into / "old", filter="data")
@@ -77,7 +79,7 @@ class _Timer:
 def compare_engines(rounds: int = 5, n: int = 100) -> dict[str, Any]:
     """Milliseconds per serial replication of base: old engine, new without and with rules."""
     with tempfile.TemporaryDirectory() as tmp:
-        old_root = _unpack_old(Path(tmp))
+        old_root = unpack_engine(OLD_COMMIT, Path(tmp))
         plan = _plan_file(Path(tmp))
         old, new = _Timer(old_root, plan), _Timer(ROOT, plan)
         try:

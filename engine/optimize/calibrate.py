@@ -19,6 +19,7 @@ the model cannot fill reps by counting on leads going cold.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -30,6 +31,26 @@ from engine.optimize.outcome import lead_rates
 from engine.plan import Plan
 from engine.scenario.schema import Scenario
 from engine.simulate import MonteCarlo, SimulationResult, simulate
+
+PILOT_LEADS = 10_000_000
+"""Leads a pilot run simulates at most: past that, more quarters add little to what the pilot
+measures (per-region ratios on common random numbers), and at 200 regions a quarter costs a
+fifth of a second."""
+PAIRED_LEADS = 2_500_000
+"""Leads a paired comparison of two plans (the choice, one more rep) simulates at most."""
+MIN_PILOT = 10
+"""Fewest quarters a run sized by leads simulates (unless fewer were asked)."""
+
+
+def pilot_quarters(d: ModelInputs, plan: Plan, asked: int, leads: float = PILOT_LEADS) -> int:
+    """Quarters to simulate ``plan`` for: ``asked``, but no more than simulate ``leads`` leads,
+    and no fewer than ``MIN_PILOT`` (nor than ``asked`` when that is smaller).
+
+    Base (about 47,000 leads a quarter) keeps its 200 quarters of pilot; the 200-region
+    benchmark scenario (about half a million) runs 20."""
+    per_quarter = float(lead_rates(d, plan).sum()) * d.scenario.horizon.weeks
+    by_leads = math.ceil(leads / per_quarter) if per_quarter > 0 else asked
+    return max(1, min(asked, max(MIN_PILOT, by_leads)))
 
 
 @dataclass(frozen=True)
@@ -147,13 +168,15 @@ def _residual(plain: np.ndarray, queued: np.ndarray, kept: tuple[np.ndarray, np.
 
 
 def measure(d: ModelInputs, congestion: Congestion, plan: Plan, mc: MonteCarlo,
-            model_backup: float = 0.0) -> Measurement:
-    """Simulate ``plan`` (the pilot) and the same plan with unlimited reps and stock on the same
-    random numbers. What the quarter keeps of each region's and each product's revenue and
-    units is their ratio (common random numbers make it precise); the residual factors make the
-    analytic model keep the same, region by region and product by product."""
+            model_backup: float = 0.0, pilot: SimulationResult | None = None) -> Measurement:
+    """Simulate ``plan`` (the pilot; ``pilot`` when it was already simulated on ``mc``) and the
+    same plan with unlimited reps and stock on the same random numbers. What the quarter keeps
+    of each region's and each product's revenue and units is their ratio (common random numbers
+    make it precise); the residual factors make the analytic model keep the same, region by
+    region and product by product."""
     s = d.scenario
-    pilot = simulate(s, plan, mc)
+    if pilot is None:
+        pilot = simulate(s, plan, mc)
     ideal = simulate(ideal_scenario(s), plan, replace(mc, progress=None))
     none = Correction.none(d)
     plain = sales_by_region_product(d, plan)

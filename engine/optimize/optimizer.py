@@ -14,7 +14,14 @@ import pandas as pd
 
 from engine.errors import InfeasiblePlanError, SolverError
 from engine.optimize.build import build_model
-from engine.optimize.calibrate import Correction, corrected_inputs, measure
+from engine.optimize.calibrate import (
+    PAIRED_LEADS,
+    PILOT_LEADS,
+    Correction,
+    corrected_inputs,
+    measure,
+    pilot_quarters,
+)
 from engine.optimize.congestion import Congestion, congestion
 from engine.optimize.diagnose import diagnose
 from engine.optimize.extract import backup_premium, extract_plan
@@ -28,26 +35,25 @@ from engine.optimize.result import OptimizationResult
 from engine.optimize.shadow import binding, shadow_prices
 from engine.optimize.solution import Solution
 from engine.optimize.solve import solve
-from engine.optimize.targets import pilot_seed, targets_from_forecast
+from engine.optimize.targets import EMPIRICAL_FROM, pilot_seed, targets_from_forecast
 from engine.optimize.worth import (
     REP_COLUMNS,
     budget_steps,
     idle_resources,
+    net_by_replication,
     rep_values,
     shut_down,
-    simulated_net,
     simulated_rep_values,
 )
 from engine.plan import Plan
 from engine.scenario.schema import Scenario
-from engine.simulate import MonteCarlo, SimulationResult
+from engine.simulate import MonteCarlo, SimulationResult, simulate
 
 MAX_ROUNDS = 6
 """Most rounds of solve -> read the queues -> correct the model."""
-REP_REPLICATIONS = 50
-"""Quarters simulated for what one more rep is worth (with and without it)."""
 CHOICE_REPLICATIONS = 50
-"""Replications of the short pilot that chooses between the candidate plans."""
+"""Most quarters of the short pilot that chooses between the candidate plans and measures
+what one more rep is worth (fewer when a quarter has many leads: ``PAIRED_LEADS``)."""
 
 Solved = tuple[PlanModel, Solution, Plan]
 
@@ -112,20 +118,37 @@ def _fixed_point(d0: ModelInputs, opts: OptimizeOptions, corr: Correction,
     return corr, (m, sol, plan)
 
 
-def _pilots(s: Scenario, opts: OptimizeOptions) -> tuple[MonteCarlo, MonteCarlo] | None:
-    """The pilot runs on the pilot's own stream: a short one that chooses between candidate
-    plans, and the full one of the chosen plan (its forecast and targets); none when
-    ``opts.pilot`` is 0."""
-    n = s.simulation.replications if opts.pilot is None else opts.pilot
-    if n <= 0:
+def _pilots(s: Scenario, opts: OptimizeOptions, d: ModelInputs, plan: Plan
+            ) -> tuple[MonteCarlo, MonteCarlo] | None:
+    """The pilot runs on the pilot's own stream: a short one for paired comparisons (the choice
+    between candidate plans, one more rep) and the full one of the chosen plan (its forecast
+    and targets); none when ``opts.pilot`` is 0. Both are sized by the leads of ``plan``
+    (``calibrate.pilot_quarters``): a large scenario needs fewer quarters for the same
+    precision of what the pilot measures."""
+    asked = s.simulation.replications if opts.pilot is None else opts.pilot
+    if asked <= 0:
         return None
     root = s.simulation.seed if opts.seed is None else opts.seed
+    n = pilot_quarters(d, plan, asked)
     full = MonteCarlo(replications=n, seed=pilot_seed(root), workers=opts.workers,
                       scheduler=opts.scheduler)
+    paired = min(CHOICE_REPLICATIONS, pilot_quarters(d, plan, n, PAIRED_LEADS))
     # the short runs are many and small: a pool would cost more to start than it saves
-    short = replace(full, replications=max(2, min(n, CHOICE_REPLICATIONS)),
-                    workers=opts.workers or 1)
+    short = replace(full, replications=max(2, min(n, paired)), workers=opts.workers or 1)
     return short, full
+
+
+def _pilot_note(s: Scenario, opts: OptimizeOptions,
+                pilots: tuple[MonteCarlo, MonteCarlo] | None) -> list[str]:
+    """A sentence when the pilot runs fewer quarters than asked (sized by leads)."""
+    asked = s.simulation.replications if opts.pilot is None else opts.pilot
+    if pilots is None or (pilots[1].replications or 0) >= asked:
+        return []
+    n = pilots[1].replications or 0
+    how = (" (the targets: the forecast plus a normal fit of the pilot's spread)"
+           if n < EMPIRICAL_FROM else "")
+    return [f"the pilot simulated {n} quarters, not {asked}: at this scenario's leads a "
+            f"quarter, {PILOT_LEADS:,} leads measure what it needs{how}"]
 
 
 @dataclass(frozen=True)
@@ -137,11 +160,13 @@ class Candidate:
     solved: Solved
 
 
-def _choose(s: Scenario, cands: list[Candidate], mc: MonteCarlo) -> tuple[Candidate, str]:
+def _choose(s: Scenario, cands: list[Candidate], mc: MonteCarlo
+            ) -> tuple[Candidate, str, SimulationResult]:
     """The queue-aware plan (``cands[1]``) when, on common random numbers, it simulates more
     net contribution than the queue-free one (``cands[0]``) with 95% confidence; otherwise the
-    queue-free plan. A sentence says which and by how much."""
-    gain = simulated_net(s, cands[1].solved[2], mc) - simulated_net(s, cands[0].solved[2], mc)
+    queue-free plan. A sentence says which and by how much; the kept plan's run comes back."""
+    runs = [simulate(s, c.solved[2], mc) for c in cands[:2]]
+    gain = net_by_replication(runs[1]) - net_by_replication(runs[0])
     half = 1.96 * gain.std(ddof=1) / np.sqrt(gain.size) if gain.size > 1 else float("inf")
     keep = 1 if gain.mean() - half > 0 else 0
     cur = s.currency
@@ -150,7 +175,7 @@ def _choose(s: Scenario, cands: list[Candidate], mc: MonteCarlo) -> tuple[Candid
             f"plan simulates {sign}{cur}{abs(gain.mean()):,.0f} (± {cur}{half:,.0f}) of net "
             "contribution against the queue-free one"
             + ("" if keep else " (it is kept only when that is surely more)"))
-    return cands[keep], note
+    return cands[keep], note, runs[keep]
 
 
 def optimize(scenario: Scenario, options: OptimizeOptions | None = None) -> OptimizationResult:
@@ -179,20 +204,20 @@ def optimize(scenario: Scenario, options: OptimizeOptions | None = None) -> Opti
         corr, solved = _fixed_point(d0, opts, cands[0].correction, cands[0].solved)
         if not _same_plan(solved[2], cands[0].solved[2]):
             cands.append(Candidate("queue-aware", corr, solved))
-    pilots = _pilots(scenario, opts)
-    chosen, notes = cands[-1], []
+    pilots = _pilots(scenario, opts, d0, cands[0].solved[2])
+    chosen, notes, short_run = cands[-1], _pilot_note(scenario, opts, pilots), None
     if pilots is not None and len(cands) > 1:
-        chosen, note = _choose(scenario, cands, pilots[0])
+        chosen, note, short_run = _choose(scenario, cands, pilots[0])
         notes.append(note)
     m, sol, plan = chosen.solved
     queues = congestion(d0, plan) if opts.congestion else Correction.none(d0).congestion
     corr, pilot = chosen.correction.with_congestion(queues), None
     if pilots is not None:
-        seen = measure(d0, queues, plan, pilots[1], backup_premium(m, sol))
+        same = short_run is not None and pilots[0].replications == pilots[1].replications
+        seen = measure(d0, queues, plan, pilots[1], backup_premium(m, sol),
+                       short_run if same else None)
         corr, pilot = seen.correction, seen.pilot
-    rep_mc = replace(pilots[0], replications=min(pilots[1].replications or 0,
-                                                 REP_REPLICATIONS)) if pilots else None
-    return _result(d0, corr, chosen, opts, pilot, notes, rep_mc)
+    return _result(d0, corr, chosen, opts, pilot, notes, pilots[0] if pilots else None)
 
 
 def result_of(m: PlanModel, sol: Solution, options: OptimizeOptions) -> OptimizationResult:
@@ -214,14 +239,19 @@ def _result(d0: ModelInputs, corr: Correction, chosen: Candidate, options: Optim
     m, sol, plan = chosen.solved
     s = d0.scenario
     d = corrected_inputs(d0, corr)
-    if pilot is not None:
-        plan = targets_from_forecast(s, plan, pilot)
     outcome = expected_outcome(d, plan)
+    forecast = forecast_of(d, plan, outcome, corr.backup_cost, corr.management_cost)
+    if pilot is not None:
+        plan = targets_from_forecast(s, plan, pilot, forecast.revenue)
     bound = binding(m, sol)
     if not options.congestion:
         reps = _no_reps()
-    elif rep_mc is not None:
-        reps = simulated_rep_values(d0, corr, plan, rep_mc)
+    elif rep_mc is not None and pilot is not None:
+        # without management rules the targets change nothing simulated: the pilot's first
+        # quarters are the plan's own side of the comparison
+        own = net_by_replication(pilot)[:rep_mc.replications]
+        reps = simulated_rep_values(d0, corr, plan, rep_mc,
+                                    own if s.management is None else None)
     else:
         reps = rep_values(d0, corr, plan)
     return OptimizationResult(
@@ -231,7 +261,7 @@ def _result(d0: ModelInputs, corr: Correction, chosen: Candidate, options: Optim
         solver=sol.solver,
         plan=plan,
         outcome=outcome,
-        forecast=forecast_of(d, plan, outcome, corr.backup_cost, corr.management_cost),
+        forecast=forecast,
         shadow_prices=shadow_prices(m, sol),
         duals_from=sol.duals_from,
         binding=bound,

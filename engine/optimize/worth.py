@@ -29,7 +29,7 @@ from engine.optimize.solve import solve
 from engine.plan import Plan
 from engine.scenario.schema import Scenario
 from engine.scenario.schema.common import ROLES
-from engine.simulate import MonteCarlo, simulate
+from engine.simulate import MonteCarlo, SimulationResult, simulate
 
 REP_STATEMENTS = 3
 """How many (region, role) pairs get a re-solved rep value: the busiest pools first."""
@@ -159,20 +159,27 @@ def budget_steps(m: PlanModel, objective: float, options: OptimizeOptions) -> st
             "(re-solved, spend included)")
 
 
-def simulated_net(s: Scenario, plan: Plan, mc: MonteCarlo) -> np.ndarray:
-    """Net contribution of ``plan`` in each replication of ``mc`` (money)."""
-    kpis = simulate(s, plan, mc).kpis
+def net_by_replication(sim: SimulationResult) -> np.ndarray:
+    """Net contribution in each replication of ``sim``, in replication order (money)."""
+    kpis = sim.kpis
     rows = kpis[kpis.metric == "net_contribution"].sort_values("replication")
     return rows.value.to_numpy(dtype=float)
 
 
-def simulated_rep_values(d: ModelInputs, corr: Correction, plan: Plan,
-                         mc: MonteCarlo) -> pd.DataFrame:
+def simulated_net(s: Scenario, plan: Plan, mc: MonteCarlo) -> np.ndarray:
+    """Net contribution of ``plan`` in each replication of ``mc`` (money)."""
+    return net_by_replication(simulate(s, plan, mc))
+
+
+def simulated_rep_values(d: ModelInputs, corr: Correction, plan: Plan, mc: MonteCarlo,
+                         before: np.ndarray | None = None) -> pd.DataFrame:
     """``rep_values`` measured by simulation: the plan with one more tenured rep against the
     plan as it is, on the same random numbers (``mc``), for the busiest pools; the sentence
-    gives the 95% interval."""
+    gives the 95% interval. ``before``: the plan's own net contribution on ``mc`` when it was
+    already simulated."""
     s = d.scenario
-    before = simulated_net(s, plan, mc)
+    if before is None:
+        before = simulated_net(s, plan, mc)
     rows = []
     for region, role, util in busiest(corr, d):
         gain = simulated_net(s, with_one_more(d, plan, region, role)[1], mc) - before
