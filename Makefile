@@ -32,6 +32,7 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_optimize --runs 5
+	$(BIN)/python -m benchmarks.optimize_cost --rounds 3
 	$(BIN)/python -m benchmarks.bench_simulate --runs 3
 
 clean:

@@ -9,7 +9,12 @@ For each scale scenario (``benchmarks/scale.py``: small 10x5x10, medium 50x6x30,
 - HiGHS alone (highspy) reading the MPS of the same model, exported by ``--export-mps``, and
   solving it with the same MIP gap: the baseline;
 - peak memory (max RSS) of a fresh process doing each;
-- at large, the whole ``quarterplan optimize`` process, start to end, against the same baseline.
+- at large, the whole ``quarterplan optimize`` process, start to end (queue loop and pilot
+  simulations included), against the same baseline.
+
+The phases are the model's (``result_of``: no pilot). What the queue loop and the pilot
+simulations add, against the first release's engine in the same run, is
+``benchmarks/optimize_cost.py``.
 
 Usage: ``python -m benchmarks.bench_optimize [--runs 5] [--sizes small medium large]``.
 Results go to ``benchmarks/results/optimize.{json,md}``; the table is printed.
@@ -162,32 +167,6 @@ def time_sweep(path: Path, points: int = 9) -> dict[str, float]:
     return {"sweep_resolve": t1 - t0, "sweep_rebuild": time.perf_counter() - t1}
 
 
-RICHER = {
-    "first_release": {"congestion": False, "pilot": 0},
-    "queue_loop": {"pilot": 0},
-    "whole": {},
-}
-"""``optimize`` as the first release ran it (the model alone), with the queue loop, and whole
-(queue loop, the choice and the pilot forecast)."""
-
-
-def time_richer(path: Path, runs: int) -> dict[str, float]:
-    """Median seconds of ``optimize`` in each of the ``RICHER`` settings, in one run."""
-    from engine import load_scenario
-    from engine.optimize import OptimizeOptions, optimize
-
-    s = load_scenario(path)
-    out = {}
-    for name, opts in RICHER.items():
-        times = []
-        for _ in range(max(1, runs)):
-            t0 = time.perf_counter()
-            optimize(s, OptimizeOptions(**opts))  # type: ignore[arg-type]
-            times.append(time.perf_counter() - t0)
-        out[f"richer_{name}"] = statistics.median(times)
-    return out
-
-
 def measure(size: str, runs: int) -> dict[str, Any]:
     path = scenario_path(size)
     mps, gap, dims = export(path, size)
@@ -206,7 +185,6 @@ def measure(size: str, runs: int) -> dict[str, Any]:
     row["objective_highs_alone"] = base[0]["objective"]
     row["peak_mb"] = fresh_process("whole", path, gap)["peak_mb"]
     row["peak_mb_highs"] = fresh_process("highs", mps, gap)["peak_mb"]
-    row.update(time_richer(path, max(1, runs // 2)))
     if size == "medium":
         row.update(time_sweep(path))
     if size == "large":
@@ -228,13 +206,6 @@ def markdown(rows: list[dict[str, Any]], runs: int) -> str:
             f"{r['whole']:.3f} | {r['highs']:.3f} | {r['ratio']:.2f}x | "
             f"{r['peak_mb']:.0f} ({r['peak_mb_highs']:.0f}) |"
         )
-    lines.append("\n| size | first release s | with the queue loop s | whole (choice, pilot) s | "
-                 "queue loop / first | whole / first |\n|---|---|---|---|---|---|")
-    for r in rows:
-        first = r["richer_first_release"]
-        lines.append(f"| {r['size']} | {first:.2f} | {r['richer_queue_loop']:.2f} | "
-                     f"{r['richer_whole']:.2f} | {r['richer_queue_loop'] / first:.1f}x | "
-                     f"{r['richer_whole'] / first:.1f}x |")
     for r in rows:
         if "sweep_resolve" in r:
             lines.append(

@@ -45,10 +45,11 @@ def solve_cbc(m: PlanModel, options: OptimizeOptions, mip_gap: float) -> Solutio
     if not status.has_plan:
         return Solution(status, float("nan"), float("nan"), np.zeros(0), np.zeros(0), "cbc")
     x = np.array([v.varValue or 0.0 for v in variables])
-    dual, source = HighsSession(m).duals_at(x)
+    dual, source, ranges = HighsSession(m).duals_at(x)
     gap = 0.0 if not any(m.integer) else float("nan")
     objective = float(m.cost @ x + m.offset)
-    return Solution(status, objective, gap, x, dual, "cbc", f"{source} (solved by HiGHS)")
+    return Solution(status, objective, gap, x, dual, "cbc", f"{source} (solved by HiGHS)",
+                    ranges)
 
 
 def to_pulp(

@@ -85,16 +85,22 @@ class HighsSession:
         info = h.getInfo()
         x = np.array(h.getSolution().col_value)
         gap = float(info.mip_gap) if len(self.integer) else 0.0
-        dual, source = self._duals(x) if len(self.integer) else (self._row_dual(), "the LP")
-        return Solution(status, float(info.objective_function_value), gap, x, dual, "highs", source)
+        if len(self.integer):
+            dual, source, ranges = self._duals(x)
+        else:
+            dual, source, ranges = self._row_dual(), "the LP", self._row_range()
+        return Solution(status, float(info.objective_function_value), gap, x, dual, "highs",
+                        source, ranges)
 
-    def duals_at(self, x: np.ndarray) -> tuple[np.ndarray, str]:
-        """Row duals at a solution found elsewhere (CBC): the LP, integers fixed at ``x``."""
+    def duals_at(self, x: np.ndarray) -> tuple[np.ndarray, str, np.ndarray]:
+        """Row duals and their ranges at a solution found elsewhere (CBC): the LP, integers
+        fixed at ``x``."""
         if len(self.integer):
             return self._duals(x)
         self.highs.run()
-        ok = self.highs.getModelStatus() == _MS.kOptimal
-        return (self._row_dual() if ok else np.zeros(0)), "the LP"
+        if self.highs.getModelStatus() != _MS.kOptimal:
+            return np.zeros(0), "the LP", np.zeros((0, 2))
+        return self._row_dual(), "the LP", self._row_range()
 
     def _status(self) -> SolveStatus:
         code = self.highs.getModelStatus()
@@ -109,8 +115,18 @@ class HighsSession:
         solution = self.highs.getSolution()
         return np.array(solution.row_dual) if solution.dual_valid else np.zeros(0)
 
-    def _duals(self, x: np.ndarray) -> tuple[np.ndarray, str]:
-        """Row duals of the LP with the integer columns fixed at their (rounded) values."""
+    def _row_range(self) -> np.ndarray:
+        """(rows x 2) the values between which each row's binding bound can move with its dual
+        unchanged (HiGHS ranging of the optimal basis; empty when not available)."""
+        status, ranging = self.highs.getRanging()
+        if status == highspy.HighsStatus.kError or not ranging.valid:
+            return np.zeros((0, 2))
+        return np.column_stack([np.array(ranging.row_bound_dn.value_, dtype=float),
+                                np.array(ranging.row_bound_up.value_, dtype=float)])
+
+    def _duals(self, x: np.ndarray) -> tuple[np.ndarray, str, np.ndarray]:
+        """Row duals (and their ranges) of the LP with the integer columns fixed at their
+        (rounded) values."""
         h, cols = self.highs, self.integer
         lower = np.array([self.model.lower[j] for j in cols])
         upper = np.array([self.model.upper[j] for j in cols])
@@ -122,9 +138,10 @@ class HighsSession:
         h.run()
         ok = h.getModelStatus() == _MS.kOptimal
         dual = self._row_dual() if ok else np.zeros(0)
+        ranges = self._row_range() if ok else np.zeros((0, 2))
         h.changeColsBounds(len(cols), cols, lower, upper)
         h.changeColsIntegrality(len(cols), cols, integer)
-        return dual, "the LP with hires fixed at the plan's values"
+        return dual, "the LP with hires fixed at the plan's values", ranges
 
 
 def map_status(code: highspy.HighsModelStatus, primal_status: int) -> SolveStatus:

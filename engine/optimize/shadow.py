@@ -21,7 +21,14 @@ import pandas as pd
 from engine.optimize.model import INTERNAL, PlanModel, Row
 from engine.optimize.solution import Solution
 
-SHADOW_COLUMNS = ["constraint", "family", "meaning", "value", "unit"]
+SHADOW_COLUMNS = ["constraint", "family", "meaning", "value", "unit", "holds_from", "holds_to"]
+"""``holds_from``/``holds_to``: the limit's values between which ``value`` holds (HiGHS ranging
+of the LP the duals come from; NaN for floors stated as shares, and for rows worth nothing)."""
+RANGED = {"budget": "", "channel_min": "", "channel_max": "", "region_min": "",
+          "region_max": "", "rep_capacity": " hours", "supply": " units",
+          "pilot_intent": " intent customers", "headcount_cap": " heads",
+          "hiring_limit": " hires"}
+"""Families whose row bound is the business limit itself, and its unit ("": money)."""
 BINDING_COLUMNS = ["constraint", "family", "meaning", "activity", "bound"]
 POINT = 0.01
 
@@ -100,16 +107,51 @@ def _phrase(m: PlanModel, sol: Solution, row: Row, dual: float) -> tuple[float, 
     return dual, unit, f"{subject} {verb}changes {goal} by {worth(dual)}"
 
 
+def _range(m: PlanModel, sol: Solution, i: int, row: Row, dual: float) -> tuple[float, float]:
+    """The values of row ``i``'s limit between which ``dual`` holds (NaN when not known)."""
+    if dual == 0.0 or row.family not in RANGED or len(sol.row_range) != len(m.rows):
+        return float("nan"), float("nan")
+    low, high = (float(v) for v in sol.row_range[i])
+    return (low if low > -1e29 else -np.inf), (high if high < 1e29 else np.inf)
+
+
+def range_words(currency: str, family: str, low: float, high: float) -> str:
+    """``holds from A to B`` for a limit of ``family`` ("" when the range is not known).
+
+    >>> range_words("¥", "budget", 2.0e6, np.inf)
+    'holds from ¥2,000,000 up'
+    """
+    if not (np.isfinite(low) or np.isfinite(high)) or np.isnan(low) or np.isnan(high):
+        return ""
+    unit = RANGED[family]
+    places = 0 if not np.isfinite(high) or high - low >= 100 else 2 if high - low < 1 else 1
+
+    def amount(v: float) -> str:
+        return f"{currency}{v:,.{places}f}" if not unit else f"{v:,.{places}f}{unit}"
+
+    if not np.isfinite(high):
+        return f"holds from {amount(max(low, 0.0))} up"
+    return f"holds from {amount(max(low, 0.0))} to {amount(high)}"
+
+
 def shadow_prices(m: PlanModel, sol: Solution) -> pd.DataFrame:
-    """``constraint, family, meaning, value, unit`` for every business row, largest first."""
+    """``constraint, family, meaning, value, unit, holds_from, holds_to`` for every business
+    row, largest first; a non-zero value says over what range of its limit it holds."""
     if len(sol.row_dual) != len(m.rows):
         return pd.DataFrame(columns=SHADOW_COLUMNS)
     records = []
-    for row, dual in zip(m.rows, sol.row_dual, strict=True):
+    currency = m.inputs.scenario.currency
+    for i, (row, raw) in enumerate(zip(m.rows, sol.row_dual, strict=True)):
         if row.family in INTERNAL:
             continue
-        value, unit, meaning = _phrase(m, sol, row, float(dual) if abs(dual) > 1e-9 else 0.0)
-        records.append((row.name, row.family, meaning, value, unit))
+        dual = float(raw) if abs(raw) > 1e-9 else 0.0
+        value, unit, meaning = _phrase(m, sol, row, dual)
+        low, high = _range(m, sol, i, row, dual)
+        words = range_words(currency, row.family, low, high) if row.family in RANGED else ""
+        if words:
+            meaning = (f"{meaning[:-1]}; {words})" if meaning.endswith(")")
+                       else f"{meaning} ({words})")
+        records.append((row.name, row.family, meaning, value, unit, low, high))
     frame = pd.DataFrame(records, columns=SHADOW_COLUMNS)
     order = frame.value.abs().sort_values(ascending=False, kind="stable").index
     return frame.loc[order].reset_index(drop=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -29,6 +29,9 @@ class Solution:
         ``highs`` or ``cbc``.
     duals_from:
         ``"the LP"`` or ``"the LP with hires fixed at the plan's values"``.
+    row_range:
+        (rows x 2) for each row, the values between which its binding bound can move with
+        ``row_dual`` unchanged (the same LP's ranging; empty when not available).
     """
 
     status: SolveStatus
@@ -38,3 +41,4 @@ class Solution:
     row_dual: np.ndarray
     solver: str
     duals_from: str = ""
+    row_range: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))

@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 
 from engine import load_scenario
@@ -158,3 +159,42 @@ def test_a_higher_margin_floor_never_raises_the_objective() -> None:
     ]
     assert all(b <= a + 1e-6 * abs(a) for a, b in itertools.pairwise(values))
     assert values[-1] < values[0]
+
+
+RANGE_CASES = [
+    # (scenario file, constraint): a limit whose row is the business quantity itself
+    ("lean-budget.yaml", "budget"),
+    ("base.yaml", "budget"),
+    ("base.yaml", "rep_capacity[tier3_west,support]"),
+    ("supply-shock.yaml", "supply[aurora_home]"),
+]
+
+
+@pytest.mark.parametrize("case", RANGE_CASES, ids=[f"{c[0]}:{c[1]}" for c in RANGE_CASES])
+def test_a_price_holds_over_its_stated_range_and_no_further_up(case: tuple[str, str]) -> None:
+    # Re-solve the same LP with the limit at two points inside the stated range: the slope
+    # between them is the printed value. Past the top of the range the value function, being
+    # concave, gains no more than that per unit.
+    file, name = case
+    s = load_scenario(SCENARIOS / file)
+    row = optimize(s, LP).shadow_prices.set_index("constraint").loc[name]
+    low, high, dual = float(row.holds_from), float(row.holds_to), float(row.value)
+    assert dual != 0 and low < high
+    m = build_model(build_inputs(s, LP))
+    bound = m.row(name)
+    at_upper = np.isfinite(bound.upper)
+
+    def objective(v: float) -> float:
+        m.set_row_bounds(name, -np.inf if at_upper else v, v if at_upper else np.inf)
+        return solve(m, LP).objective
+
+    here = bound.upper if at_upper else bound.lower
+    start = max(low, 0.0)
+    span = (high if np.isfinite(high) else 2 * here) - start
+    a, b = start + 0.25 * span, start + 0.75 * span
+    slope = (objective(b) - objective(a)) / (b - a)
+    assert slope == pytest.approx(dual, rel=1e-5, abs=1e-7)
+    if np.isfinite(high):
+        step = max(1.0, 0.05 * span)
+        beyond = (objective(high + step) - objective(high)) / step
+        assert beyond <= dual + 1e-6 * max(1.0, abs(dual))
