@@ -56,17 +56,16 @@ def _plan_file(into: Path) -> Path:
     return path
 
 
-class _Timer:
-    """A timing process on the engine at ``root``."""
+class TimingProcess:
+    """A process that answers each line it is sent with seconds (one line back)."""
 
-    def __init__(self, root: Path, plan: Path) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), str(root), str(plan)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    def __init__(self, argv: list[str], cwd: Path | None = None) -> None:
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True, cwd=cwd)
 
-    def time(self, variant: str, n: int, seed: int) -> float:
+    def ask(self, line: str) -> float:
         assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(f"{variant} {n} {seed}\n")
+        self.proc.stdin.write(f"{line}\n")
         self.proc.stdin.flush()
         return float(self.proc.stdout.readline())
 
@@ -74,6 +73,16 @@ class _Timer:
         if self.proc.stdin is not None:
             self.proc.stdin.close()
         self.proc.wait()
+
+
+class _Timer(TimingProcess):
+    """A timing process on the engine at ``root``."""
+
+    def __init__(self, root: Path, plan: Path) -> None:
+        super().__init__([sys.executable, str(Path(__file__).resolve()), str(root), str(plan)])
+
+    def time(self, variant: str, n: int, seed: int) -> float:
+        return self.ask(f"{variant} {n} {seed}")
 
 
 def compare_engines(rounds: int = 5, n: int = 100) -> dict[str, Any]:

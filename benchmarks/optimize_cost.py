@@ -22,12 +22,13 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from benchmarks.engines import TimingProcess, unpack_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -35,39 +36,22 @@ FIRST_RELEASE = "ee3fd2c738c811e3308187bce21043cd84961fe3"
 """The last commit before the optimiser saw rep queues (issue "One set of numbers")."""
 
 
-class _Timer:
+def _timer(root: Path, scenario: Path) -> TimingProcess:
     """A timing process running ``optimize`` of one scenario on the engine at ``root``."""
-
-    def __init__(self, root: Path, scenario: Path) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.optimize_cost", "--serve", str(root),
-             str(scenario)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-
-    def time(self) -> float:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write("go\n")
-        self.proc.stdin.flush()
-        return float(self.proc.stdout.readline())
-
-    def close(self) -> None:
-        if self.proc.stdin is not None:
-            self.proc.stdin.close()
-        self.proc.wait()
+    return TimingProcess([sys.executable, "-m", "benchmarks.optimize_cost", "--serve", str(root),
+                          str(scenario)], cwd=ROOT)
 
 
 def compare(scenario: Path, rounds: int) -> dict[str, Any]:
     """Seconds of the first release's ``optimize`` and of today's, in alternating rounds (after
     one warm-up each)."""
-    from benchmarks.engines import unpack_engine
-
     with tempfile.TemporaryDirectory() as tmp:
         old_root = unpack_engine(FIRST_RELEASE, Path(tmp))
-        old, new = _Timer(old_root, scenario), _Timer(ROOT, scenario)
+        old, new = _timer(old_root, scenario), _timer(ROOT, scenario)
         try:
-            old.time()
-            new.time()
-            rows = [(old.time(), new.time()) for _ in range(rounds)]
+            old.ask("go")
+            new.ask("go")
+            rows = [(old.ask("go"), new.ask("go")) for _ in range(rounds)]
         finally:
             old.close()
             new.close()

@@ -53,7 +53,11 @@ def test_json_is_the_whole_result() -> None:
     assert data["status"] == "optimal" and data["solver"] == "highs"
     assert data["max_residual"] <= 1e-6
     assert {"spend", "reps", "targets"} <= set(data["plan"])
-    assert data["shadow_prices"][0].keys() == {"constraint", "family", "meaning", "value", "unit"}
+    assert data["shadow_prices"][0].keys() == {"constraint", "family", "meaning", "value", "unit",
+                                               "holds_from", "holds_to"}
+    budget = next(p for p in data["shadow_prices"] if p["constraint"] == "budget")
+    assert budget["holds_from"] < 5_400_000 < budget["holds_to"]  # base's spendable budget
+    assert "holds from" in budget["meaning"]
     forecast = data["forecast"]
     assert forecast["net_contribution"] == pytest.approx(
         forecast["gross_profit"] - forecast["spend"] - forecast["rep_cost"]
