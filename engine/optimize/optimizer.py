@@ -145,8 +145,11 @@ def _pilot_note(s: Scenario, opts: OptimizeOptions,
     if pilots is None or (pilots[1].replications or 0) >= asked:
         return []
     n = pilots[1].replications or 0
-    how = (" (the targets: the forecast plus a normal fit of the pilot's spread)"
-           if n < EMPIRICAL_FROM else "")
+    how = ""
+    if n < EMPIRICAL_FROM:
+        how = (" (the targets: the forecast plus a normal fit of the pilot's spread)"
+               if s.policy.target.rule == "percentile" else
+               " (the targets: the rule's stretch times the forecast)")
     return [f"the pilot simulated {n} quarters, not {asked}: at this scenario's leads a "
             f"quarter, {PILOT_LEADS:,} leads measure what it needs{how}"]
 

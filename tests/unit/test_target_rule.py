@@ -61,3 +61,19 @@ def test_the_pilot_is_sized_by_leads() -> None:
     assert many >= MIN_PILOT
     assert (many - 1) * per_quarter < PILOT_LEADS <= many * per_quarter
     assert pilot_quarters(d, plan, 100_000, leads=1.0) == MIN_PILOT
+
+
+def test_a_pilot_shorter_than_asked_is_said_with_how_targets_are_set() -> None:
+    from engine.optimize import OptimizeOptions
+    from engine.optimize.optimizer import _pilot_note
+    from engine.simulate import MonteCarlo
+
+    s = load_scenario("scenarios/base.yaml")  # percentile rule
+    short, full = MonteCarlo(replications=10), MonteCarlo(replications=20)
+    (note,) = _pilot_note(s, OptimizeOptions(pilot=100), (short, full))
+    assert "20 quarters, not 100" in note and "normal fit" in note
+    assert _pilot_note(s, OptimizeOptions(pilot=20), (short, full)) == []
+    stretch = s.model_copy(update={"policy": s.policy.model_copy(update={
+        "target": s.policy.target.model_copy(update={"rule": "stretch"})})})
+    (note,) = _pilot_note(stretch, OptimizeOptions(pilot=100), (short, full))
+    assert "stretch times the forecast" in note
