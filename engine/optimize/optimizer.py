@@ -253,8 +253,8 @@ def _result(d0: ModelInputs, corr: Correction, chosen: Candidate, options: Optim
         # without management rules the targets change nothing simulated: the pilot's first
         # quarters are the plan's own side of the comparison
         own = net_by_replication(pilot)[:rep_mc.replications]
-        reps = simulated_rep_values(d0, corr, plan, rep_mc,
-                                    own if s.management is None else None)
+        reuse = s.management is None and own.size == rep_mc.replications
+        reps = simulated_rep_values(d0, corr, plan, rep_mc, own if reuse else None)
     else:
         reps = rep_values(d0, corr, plan)
     return OptimizationResult(

@@ -199,3 +199,13 @@ def test_the_forecast_uses_one_vocabulary() -> None:
         f.gross_profit - f.spend - f.rep_cost - f.backup_cost - f.management_cost)
     data = result.to_dict()["forecast"]
     assert set(data["definitions"]) == {"revenue", "gross_profit", "net_contribution"}
+
+
+def test_one_more_rep_is_measured_on_the_paired_quarters_whatever_the_pilot() -> None:
+    # The paired runs are at least two quarters long; a one-quarter pilot cannot stand in for
+    # the plan's own side of them, so the plan is simulated on the same two quarters as with a
+    # two-quarter pilot, and the values agree exactly.
+    one, two = (optimize(quarter(), OptimizeOptions(pilot=n)) for n in (1, 2))
+    assert one.plan.targets.target.sum() > 0
+    assert len(one.rep_values) == len(two.rep_values) > 0
+    assert one.rep_values.value.tolist() == two.rep_values.value.tolist()
