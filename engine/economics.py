@@ -27,7 +27,10 @@ simulation's mean agree when capacity and stock do not bind. The conventions:
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -36,6 +39,24 @@ from engine.scenario.schema.common import ROLES
 
 ORGANIC = "organic"
 """The pseudo-channel of leads that come without marketing spend."""
+
+_T = TypeVar("_T")
+_MEMO: dict[int, tuple[weakref.ref[Scenario], dict[str, Any]]] = {}
+
+
+def _memo(s: Scenario, key: str, build: Callable[[Scenario], _T]) -> _T:
+    """``build(s)``, computed once per scenario object (a scenario is frozen; the entry goes
+    with the object). The optimiser and the simulator read these per region x channel x stage:
+    at 200 regions, scanning the scenario's lists each time was a third of building a model."""
+    entry = _MEMO.get(id(s))
+    if entry is None or entry[0]() is not s:
+        entry = (weakref.ref(s), {})
+        _MEMO[id(s)] = entry
+        weakref.finalize(s, _MEMO.pop, id(s), None)
+    table = entry[1]
+    if key not in table:
+        table[key] = build(s)
+    return table[key]
 DAYS_PER_WEEK = 7.0
 
 
@@ -52,6 +73,10 @@ class SegmentMix:
 def lead_segments(s: Scenario) -> SegmentMix:
     """The segments marketing leads fall into; a plain ``prospects`` remainder is added when the
     scenario's lead shares add up to less than 1."""
+    return _memo(s, "segments", _lead_segments)
+
+
+def _lead_segments(s: Scenario) -> SegmentMix:
     segs = [g for g in s.customers if g.kind in ("new", "vertical") and g.lead_share > 0]
     ids = [g.id for g in segs]
     share = [g.lead_share for g in segs]
@@ -63,7 +88,10 @@ def lead_segments(s: Scenario) -> SegmentMix:
         share.append(rest)
         conv.append(1.0)
         order.append(1.0)
-    return SegmentMix(tuple(ids), np.array(share), np.array(conv), np.array(order))
+    arrays = [np.array(a, dtype=float) for a in (share, conv, order)]
+    for a in arrays:
+        a.flags.writeable = False  # shared by every caller of this scenario (``_memo``)
+    return SegmentMix(tuple(ids), *arrays)
 
 
 def channel_quality(s: Scenario, channel: str) -> float:
@@ -72,14 +100,16 @@ def channel_quality(s: Scenario, channel: str) -> float:
 
 
 def _channel(s: Scenario, channel: str) -> Channel:
-    return next(c for c in s.channels if c.id == channel)
+    return _memo(s, "channels", lambda sc: {c.id: c for c in sc.channels})[channel]
 
 
 def region_conversion(s: Scenario, region: str | None) -> float:
     """The region's conversion multiplier (1 when ``region`` is ``None``)."""
     if region is None:
         return 1.0
-    return next(r.conversion_multiplier for r in s.regions if r.id == region)
+    by_id = _memo(s, "region_conversion",
+                  lambda sc: {r.id: r.conversion_multiplier for r in sc.regions})
+    return by_id[region]
 
 
 def stage_conversions(s: Scenario, channel: str, region: str | None = None) -> np.ndarray:
