@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy engine cli.py
+	$(BIN)/mypy engine cli.py benchmarks
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_optimize --runs 5

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 from engine.jobs.targets import forecast_plan
@@ -41,9 +42,9 @@ def path_of(name: str) -> Path:
     return Path("scenarios") / f"{name}.yaml"
 
 
-def _values(kpis: object, metric: str) -> np.ndarray:
-    frame = kpis  # a long KPI frame: replication, metric, value
-    rows = frame[frame.metric == metric].sort_values("replication")  # type: ignore[attr-defined]
+def _values(kpis: pd.DataFrame, metric: str) -> np.ndarray:
+    """One metric of a long KPI frame (replication, metric, value), in replication order."""
+    rows = kpis[kpis.metric == metric].sort_values("replication")
     return rows.value.to_numpy(dtype=float)
 
 

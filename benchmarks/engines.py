@@ -127,6 +127,8 @@ def _serve(root: str, plan_path: str) -> None:
     for line in sys.stdin:
         variant, n, seed = line.split()
         s = scenarios[variant]
+        if s is None:
+            raise SystemExit(f"{root}: this engine has no management rules to time")
         start = time.perf_counter()
         simulate(s, plan, MonteCarlo(replications=int(n), seed=int(seed), workers=1))
         print(json.dumps(time.perf_counter() - start), flush=True)
