@@ -15,6 +15,7 @@ import os
 import queue
 import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -117,11 +118,19 @@ def _serial(inp: SimInputs, seed: int, pieces: list[tuple[int, int]],
         yield run_chunk(inp, seed, first, count, state)
 
 
+def _leave(signum: int, frame: Any) -> None:
+    """A worker's SIGTERM: leave by ``SystemExit``, so that a worker waiting for its next task
+    lets go of the pool's task-queue lock on the way out (killed outright while holding it, it
+    would leave ``Pool.terminate`` waiting for that lock forever)."""
+    raise SystemExit(0)
+
+
 def _init_worker() -> None:
-    """Ignore Ctrl-C and SIGTERM (the caller stops the pool), tune the allocator, and load the
-    compiled kernels before the first chunk (already done if the forkserver preloaded them)."""
+    """Ignore Ctrl-C (the caller stops the pool), leave cleanly on SIGTERM (from the caller's
+    ``terminate`` or a SIGTERM to the process group), tune the allocator, and load the compiled
+    kernels before the first chunk (already done if the forkserver preloaded them)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, _leave)
     tune_allocator()
     import engine.simulate.warmup  # noqa: F401
 
@@ -190,6 +199,18 @@ def _processes(inp: SimInputs, seed: int, pieces: list[tuple[int, int]], state: 
     finishes one, and this process runs the next chunk of the list meanwhile."""
     pool = _pool(workers - 1)
     feeder = _Feeder(pool, (inp, seed, state), pieces)
+    broken: list[BaseException] = []
+    previous_hook = threading.excepthook
+
+    def pool_thread_failed(args: Any) -> None:
+        # the pool's own threads (``_handle_workers`` ...) fail when a signal to the process
+        # group killed the fork server: say it here, not as a traceback on the terminal
+        if args.thread is not None and "(_handle_" in args.thread.name:
+            broken.append(args.exc_value)
+            return
+        previous_hook(args)
+
+    threading.excepthook = pool_thread_failed
     try:
         for _ in range(workers - 1):
             feeder.submit()
@@ -204,6 +225,10 @@ def _processes(inp: SimInputs, seed: int, pieces: list[tuple[int, int]], state: 
                 item = feeder.results.get(timeout=0.05)
             except queue.Empty:
                 _Interrupt.check()
+                if broken:
+                    time.sleep(0.2)  # a signal that broke the pool is handled by now
+                    _Interrupt.check()
+                    raise SimulationError(f"the worker pool broke: {broken[0]}") from None
                 continue
             if isinstance(item, BaseException):
                 raise SimulationError(f"a worker failed: {item}") from item
@@ -211,10 +236,31 @@ def _processes(inp: SimInputs, seed: int, pieces: list[tuple[int, int]], state: 
             yield item
         pool.close()
     except BaseException:
-        pool.terminate()
+        _stop(pool)
         raise
-    finally:
+    else:
         pool.join()
+    finally:
+        threading.excepthook = previous_hook
+
+
+STOP_SECONDS = 5.0
+"""How long a pool's own teardown may take after an interruption before its processes are
+killed outright."""
+
+
+def _stop(pool: Any) -> None:
+    """``pool.terminate()``, but never for ever: a SIGTERM to the process group can kill the
+    fork server while the pool replaces a worker, and the standard pool's teardown then waits
+    for a thread that is gone. After ``STOP_SECONDS`` the pool's processes are killed and the
+    caller goes on (the half-finished teardown is a daemon thread; nothing is written)."""
+    stopper = threading.Thread(target=pool.terminate, daemon=True)
+    stopper.start()
+    stopper.join(STOP_SECONDS)
+    if stopper.is_alive():
+        for process in list(getattr(pool, "_pool", [])):
+            with contextlib.suppress(Exception):
+                process.kill()
 
 
 def _connect(client_type: Any, address: Any) -> Any:
