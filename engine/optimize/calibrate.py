@@ -42,13 +42,18 @@ MIN_PILOT = 10
 """Fewest quarters a run sized by leads simulates (unless fewer were asked)."""
 
 
+def quarter_leads(d: ModelInputs, plan: Plan) -> float:
+    """Expected leads of a quarter of ``plan``."""
+    return float(lead_rates(d, plan).sum()) * d.scenario.horizon.weeks
+
+
 def pilot_quarters(d: ModelInputs, plan: Plan, asked: int, leads: float = PILOT_LEADS) -> int:
     """Quarters to simulate ``plan`` for: ``asked``, but no more than simulate ``leads`` leads,
     and no fewer than ``MIN_PILOT`` (nor than ``asked`` when that is smaller).
 
     Base (about 47,000 leads a quarter) keeps its 200 quarters of pilot; the 200-region
     benchmark scenario (about half a million) runs 20."""
-    per_quarter = float(lead_rates(d, plan).sum()) * d.scenario.horizon.weeks
+    per_quarter = quarter_leads(d, plan)
     by_leads = math.ceil(leads / per_quarter) if per_quarter > 0 else asked
     return max(1, min(asked, max(MIN_PILOT, by_leads)))
 

@@ -69,6 +69,15 @@ class HighsSession:
         self.integer = np.flatnonzero(model.integer).astype(np.int32)
         _check(self.highs.passModel(to_highs_lp(model)), "passModel")
 
+    def start_from(self, other: HighsSession) -> None:
+        """Start the next run from ``other``'s final basis (a model of the same shape whose
+        coefficients moved: the queue loop's rounds); nothing when the shapes differ."""
+        same = (other.model.num_cols == self.model.num_cols
+                and len(other.model.rows) == len(self.model.rows))
+        basis = other.highs.getBasis()
+        if same and basis.valid:
+            _check(self.highs.setBasis(basis), "setBasis")
+
     def change_row_bounds(self, row: int, lower: float, upper: float) -> None:
         """Set the bounds of row ``row``."""
         _check(self.highs.changeRowBounds(row, lower, upper), "changeRowBounds")

@@ -21,6 +21,7 @@ from engine.optimize.calibrate import (
     corrected_inputs,
     measure,
     pilot_quarters,
+    quarter_leads,
 )
 from engine.optimize.congestion import Congestion, congestion
 from engine.optimize.diagnose import diagnose
@@ -47,7 +48,7 @@ from engine.optimize.worth import (
 )
 from engine.plan import Plan
 from engine.scenario.schema import Scenario
-from engine.simulate import MonteCarlo, SimulationResult, simulate
+from engine.simulate import MonteCarlo, SimulationResult, prepare_processes, simulate
 
 MAX_ROUNDS = 6
 """Most rounds of solve -> read the queues -> correct the model."""
@@ -75,9 +76,10 @@ def raise_for_status(m: PlanModel, sol: Solution) -> None:
     raise SolverError(f"{m.inputs.scenario.name}: {_FAILURES[sol.status]} ({sol.solver})")
 
 
-def _solved(d: ModelInputs, opts: OptimizeOptions) -> tuple[PlanModel, Solution]:
+def _solved(d: ModelInputs, opts: OptimizeOptions, start: PlanModel | None = None
+            ) -> tuple[PlanModel, Solution]:
     m = build_model(d)
-    sol = solve(m, opts)
+    sol = solve(m, opts, start)
     raise_for_status(m, sol)
     return m, sol
 
@@ -106,7 +108,8 @@ def _fixed_point(d0: ModelInputs, opts: OptimizeOptions, corr: Correction,
     for k in range(rounds):
         seen = congestion(d0, plan)
         corr = corr.with_congestion(seen if k == 0 else _blend(corr.congestion, seen))
-        m, sol = _solved(replace(corrected_inputs(d0, corr), integer_reps=False), opts)
+        relaxed = m if k else None  # the first round's model is the first LP of its shape
+        m, sol = _solved(replace(corrected_inputs(d0, corr), integer_reps=False), opts, relaxed)
         new = extract_plan(m, sol)
         done = _same_plan(plan, new)
         plan = new
@@ -133,8 +136,9 @@ def _pilots(s: Scenario, opts: OptimizeOptions, d: ModelInputs, plan: Plan
     full = MonteCarlo(replications=n, seed=pilot_seed(root), workers=opts.workers,
                       scheduler=opts.scheduler)
     paired = min(CHOICE_REPLICATIONS, pilot_quarters(d, plan, n, PAIRED_LEADS))
-    # the short runs are many and small: a pool would cost more to start than it saves
-    short = replace(full, replications=max(2, min(n, paired)), workers=opts.workers or 1)
+    short = replace(full, replications=max(2, min(n, paired)))
+    if full.uses_pool(n, quarter_leads(d, plan)):
+        prepare_processes()  # the pool's fork server loads while the queue loop solves
     return short, full
 
 
@@ -203,11 +207,11 @@ def optimize(scenario: Scenario, options: OptimizeOptions | None = None) -> Opti
     d0 = build_inputs(scenario, opts)
     m, sol = _solved(d0, opts)
     cands = [Candidate("queue-free", Correction.none(d0), (m, sol, extract_plan(m, sol)))]
+    pilots = _pilots(scenario, opts, d0, cands[0].solved[2])
     if opts.congestion:
         corr, solved = _fixed_point(d0, opts, cands[0].correction, cands[0].solved)
         if not _same_plan(solved[2], cands[0].solved[2]):
             cands.append(Candidate("queue-aware", corr, solved))
-    pilots = _pilots(scenario, opts, d0, cands[0].solved[2])
     chosen, notes, short_run = cands[-1], _pilot_note(scenario, opts, pilots), None
     if pilots is not None and len(cands) > 1:
         chosen, note, short_run = _choose(scenario, cands, pilots[0])

@@ -21,7 +21,7 @@ from engine.simulate.monte_carlo import (
 )
 from engine.simulate.quarter import ReplicationRecord, simulate_quarter
 from engine.simulate.result import SimulationResult
-from engine.simulate.runner import Progress
+from engine.simulate.runner import Progress, prepare_processes
 from engine.simulate.state import QuarterState
 from engine.simulate.streams import STREAMS, replication_streams, spawn_streams
 
@@ -38,6 +38,7 @@ __all__ = [
     "build_inputs",
     "default_workers",
     "max_workers",
+    "prepare_processes",
     "replication_streams",
     "simulate",
     "simulate_quarter",

@@ -125,7 +125,12 @@ class SimInputs:
     @property
     def days(self) -> float:
         """Days in the quarter."""
-        return 7.0 * self.weeks
+        return float(ec.DAYS_PER_WEEK * self.weeks)
+
+    @property
+    def leads(self) -> float:
+        """Expected new leads in the quarter (what a replication's work grows with)."""
+        return float(self.lead_rate.sum()) * ec.DAYS_PER_WEEK
 
 
 def _lead_rate(s: Scenario, plan: Plan) -> np.ndarray:

@@ -23,6 +23,10 @@ from engine.simulate.state import QuarterState
 POOL_FROM = 100
 """Replications from which the default is a process per core (below, a pool costs more than it
 saves)."""
+POOL_FROM_LEADS = 4_000_000
+"""Leads (replications x expected leads a quarter) from which the default is a process per core
+however few the replications: about a second of one core's work (base's 100 quarters; 8 quarters
+of the 200-region benchmark scenario, where a quarter costs a fifth of a second)."""
 
 
 def max_workers() -> int:
@@ -30,11 +34,14 @@ def max_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def default_workers(replications: int, cpus: int | None = None) -> int:
+def default_workers(replications: int, cpus: int | None = None, leads: float = 0.0) -> int:
     """Local processes to use by default: every core for runs of ``POOL_FROM`` replications or
-    more, otherwise this process alone."""
+    more, or of ``POOL_FROM_LEADS`` leads or more (``leads``: expected leads a quarter) in at
+    least two replications; otherwise this process alone."""
     available = cpus if cpus is not None else (os.cpu_count() or 1)
-    return max(1, available) if replications >= POOL_FROM else 1
+    big = replications >= POOL_FROM or (replications >= 2
+                                        and replications * leads >= POOL_FROM_LEADS)
+    return max(1, available) if big else 1
 
 
 @dataclass(frozen=True)
@@ -67,11 +74,18 @@ class MonteCarlo:
         """Root seed for ``s``."""
         return s.simulation.seed if self.seed is None else self.seed
 
-    def workers_for(self, replications: int) -> int:
-        """Local processes for a run of ``replications``: at most one per core."""
+    def workers_for(self, replications: int, leads: float = 0.0) -> int:
+        """Local processes for a run of ``replications`` (of ``leads`` expected leads a
+        quarter): at most one per core."""
         if self.workers is None:
-            return default_workers(replications)
+            return default_workers(replications, leads=leads)
         return min(self.workers, max_workers())
+
+    def uses_pool(self, replications: int, leads: float = 0.0) -> bool:
+        """Whether a run of ``replications`` (of ``leads`` expected leads a quarter) starts
+        local processes (a caller may then ``prepare_processes`` ahead of it)."""
+        return self.scheduler is None and replications > 1 and self.workers_for(
+            replications, leads) > 1
 
     def resolved(self, s: Scenario) -> MonteCarlo:
         """These settings with ``workers`` made concrete for a run of ``s``."""
@@ -147,7 +161,8 @@ def simulate(
     o = mc or MonteCarlo()
     n, root = o.replications_for(scenario), o.seed_for(scenario)
     inp = build_inputs(scenario, plan)
-    records = run_replications(inp, state, n, root, o.workers_for(n), o.scheduler, o.progress)
+    records = run_replications(inp, state, n, root, o.workers_for(n, inp.leads), o.scheduler,
+                               o.progress)
     rw, pw = stack(records, "region_weekly"), stack(records, "product_weekly")
     fw = stack(records, "funnel_weekly")
     funnel = funnel_table(inp, fw)

@@ -156,12 +156,19 @@ def _start_forkserver() -> None:
         signal.signal(signal.SIGINT, previous)
 
 
-def _pool(workers: int) -> Any:
+def prepare_processes() -> Any:
+    """The context local pools are made in, its fork server started: the server loads the
+    compiled kernels (about a second) in the background, so a caller that knows a pool is
+    coming can call this early and go on with its own work meanwhile."""
     ctx = multiprocessing.get_context(_start_method())
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["engine.simulate.warmup"])
         _start_forkserver()
-    return ctx.Pool(workers, initializer=_init_worker)
+    return ctx
+
+
+def _pool(workers: int) -> Any:
+    return prepare_processes().Pool(workers, initializer=_init_worker)
 
 
 class _Feeder:
@@ -312,13 +319,12 @@ def run_replications(
         raise SimulationError(f"workers must be at least 1 (got {workers})")
     workers = min(workers, max(1, os.cpu_count() or 1))
     tune_allocator()
-    pieces = chunks(replications, workers if scheduler is None else 8)
     if scheduler is not None:
-        stream = _dask(inp, seed, pieces, state, scheduler)
-    elif workers > 1 and len(pieces) > 1:
+        stream = _dask(inp, seed, chunks(replications, 8), state, scheduler)
+    elif workers > 1 and replications > 1:
         stream = _processes(inp, seed, guided_chunks(replications, workers), state, workers)
     else:
-        stream = _serial(inp, seed, pieces, state)
+        stream = _serial(inp, seed, chunks(replications, 1), state)
     records: list[ReplicationRecord | None] = [None] * replications
     done = 0
     with _interruptible():

@@ -200,6 +200,22 @@ def test_guided_chunks_cover_every_replication_largest_first(replications: int,
     assert all(size >= GUIDED_MIN for size in sizes[:-1])
 
 
+def test_a_pool_is_the_default_for_a_run_of_many_leads_however_few_quarters() -> None:
+    from engine.simulate import MonteCarlo, default_workers
+    from engine.simulate.monte_carlo import POOL_FROM, POOL_FROM_LEADS
+
+    per_quarter = POOL_FROM_LEADS / 8  # a quarter as big as the 200-region benchmark's
+    assert default_workers(8, cpus=2, leads=per_quarter) == 2
+    assert default_workers(7, cpus=2, leads=per_quarter) == 1
+    assert default_workers(1, cpus=2, leads=1e12) == 1  # one quarter runs in one process
+    assert default_workers(POOL_FROM - 1, cpus=2, leads=1_000) == 1
+    assert default_workers(POOL_FROM, cpus=2) == 2
+    mc = MonteCarlo()
+    assert mc.uses_pool(8, per_quarter) == (mc.workers_for(8, per_quarter) > 1)
+    assert not MonteCarlo(workers=1).uses_pool(10_000, per_quarter)
+    assert not MonteCarlo(workers=2, scheduler="tcp://x:1").uses_pool(100, per_quarter)
+
+
 def test_allocator_is_tuned_on_linux() -> None:
     from engine.simulate.memory import tune_allocator
 

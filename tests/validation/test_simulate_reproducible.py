@@ -44,6 +44,8 @@ def test_serial_processes_and_dask_give_identical_results() -> None:
         assert np.array_equal(other.region_weekly, serial.region_weekly)
         assert np.array_equal(other.product_weekly, serial.product_weekly)
     assert serial.kpis.value.nunique() > 20  # the numbers are not trivially equal
+    few = simulate(s, plan, MonteCarlo(replications=4, seed=5, workers=2))  # two pieces
+    assert few.kpis.equals(serial.kpis[serial.kpis.replication < 4])
 
 
 def test_different_seeds_differ_and_the_same_seed_repeats() -> None:
