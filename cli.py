@@ -51,7 +51,7 @@ from engine.output import FORMATS, render_csv, render_json  # noqa: E402
 from engine.plans.read import SPREAD_RULES  # noqa: E402
 from engine.scenario.describe import describe_scenario, summary_lines  # noqa: E402
 from engine.scenario.limits import MAX_REPLICATIONS  # noqa: E402
-from engine.simulate import POOL_FROM, MonteCarlo, max_workers  # noqa: E402
+from engine.simulate import POOL_FROM, POOL_FROM_LEADS, MonteCarlo, max_workers  # noqa: E402
 
 EXIT_INFEASIBLE = 1
 EXIT_BAD_INPUT = 2
@@ -156,7 +156,8 @@ def montecarlo_options(func: F) -> F:
         click.option("--seed", type=click.IntRange(min=0, max=MAX_SEED),
                      help="Root seed [default: the scenario's]."),
         click.option("--workers", type=click.IntRange(min=1),
-                     help=f"Local processes [default: all cores for {POOL_FROM}+ replications]."),
+                     help=f"Local processes [default: all cores for {POOL_FROM}+ replications "
+                          f"or {POOL_FROM_LEADS / 1e6:g}M+ simulated leads]."),
         click.option("--scheduler", metavar="ADDRESS", help="Run on this Dask scheduler."),
     ]
     for option in reversed(options):

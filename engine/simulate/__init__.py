@@ -14,6 +14,7 @@ from engine.simulate.detail import Detail
 from engine.simulate.inputs import SimInputs, build_inputs
 from engine.simulate.monte_carlo import (
     POOL_FROM,
+    POOL_FROM_LEADS,
     MonteCarlo,
     default_workers,
     max_workers,
@@ -27,6 +28,7 @@ from engine.simulate.streams import STREAMS, replication_streams, spawn_streams
 
 __all__ = [
     "POOL_FROM",
+    "POOL_FROM_LEADS",
     "STREAMS",
     "Detail",
     "MonteCarlo",
