@@ -86,6 +86,7 @@ def rep_table(result: OptimizationResult, currency: str) -> pd.DataFrame:
         f"net contribution gained ({currency})": [f"{v:+,.0f}" for v in reps.value],
         f"rep cost included ({currency})": [f"{c:,.0f}" for c in reps.cost],
         "95% interval": ["" if h != h else f"± {h:,.0f}" for h in reps.interval],
+        "verdict": reps.verdict,
     })
 
 

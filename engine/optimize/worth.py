@@ -33,8 +33,10 @@ from engine.simulate import MonteCarlo, SimulationResult, simulate
 
 REP_STATEMENTS = 3
 """How many (region, role) pairs get a re-solved rep value: the busiest pools first."""
-REP_COLUMNS = ["region", "role", "value", "interval", "cost", "utilisation", "meaning"]
-"""``interval``: half-width of the value's 95% interval (NaN when it is not simulated)."""
+REP_COLUMNS = ["region", "role", "value", "interval", "verdict", "cost", "utilisation",
+               "meaning"]
+"""``interval``: half-width of the value's 95% interval (NaN when it is not simulated);
+``verdict``: what the interval says (``rep_verdict``)."""
 IDLE_SHARE = 0.995
 """A budget spent below this share of the spendable money is reported as idle."""
 
@@ -84,9 +86,22 @@ def rep_values(d: ModelInputs, corr: Correction, plan: Plan) -> pd.DataFrame:
         corr1 = corr.with_congestion(congestion(d1, plan1))
         value = forecast_under(d1, corr1, plan1).net_contribution - now
         cost = float(d.rep_cost[ROLES.index(role)])
-        rows.append((region, role, value, np.nan, cost, util,
+        rows.append((region, role, value, np.nan, "", cost, util,
                      _rep_sentence(s.currency, region, role, value, cost, util)))
     return pd.DataFrame(rows, columns=REP_COLUMNS)
+
+
+def rep_verdict(value: float, half: float) -> str:
+    """Whether one more rep pays, at 95%: "pays" (the whole interval above zero), "does not pay"
+    (below), "not clear either way" (it spans zero); "" for a value not simulated (the model's
+    re-read, no interval)."""
+    if not np.isfinite(half):
+        return ""
+    if value - half > 0:
+        return "pays"
+    if value + half < 0:
+        return "does not pay"
+    return "not clear either way"
 
 
 def _rep_sentence(currency: str, region: str, role: str, value: float, cost: float,
@@ -186,7 +201,9 @@ def simulated_rep_values(d: ModelInputs, corr: Correction, plan: Plan, mc: Monte
         value = float(gain.mean())
         half = 1.96 * float(gain.std(ddof=1)) / np.sqrt(gain.size) if gain.size > 1 else np.nan
         cost = float(d.rep_cost[ROLES.index(role)])
+        verdict = rep_verdict(value, half)
         sentence = (_rep_sentence(s.currency, region, role, value, cost, util)
-                    + f" (± {s.currency}{half:,.0f}, simulated over {gain.size} quarters)")
-        rows.append((region, role, value, half, cost, util, sentence))
+                    + f" (± {s.currency}{half:,.0f}, simulated over {gain.size} quarters: "
+                    f"{verdict})")
+        rows.append((region, role, value, half, verdict, cost, util, sentence))
     return pd.DataFrame(rows, columns=REP_COLUMNS)

@@ -36,9 +36,28 @@ def test_table_view_shows_spend_reps_targets_and_shadow_prices() -> None:
         assert any(line.startswith(title) for line in lines), title
     assert any(line.startswith("One more tenured rep, the plan's spend kept") for line in lines)
     assert "net contribution gained (¥)" in result.stdout
+    _check_rep_verdicts(lines)
     assert "one more ¥ of budget is worth ¥0." in result.stdout
     assert "worth nothing more at the margin: channel_min," in result.stdout
     assert any("binding constraints:" in line for line in lines)
+
+
+def _check_rep_verdicts(lines: list[str]) -> None:
+    """Each rep row's verdict is what its value and 95% interval say."""
+    start = next(i for i, line in enumerate(lines) if line.startswith("One more tenured rep"))
+    rows = []
+    for line in lines[start + 3:]:
+        if not line.strip():
+            break
+        rows.append(line)
+    assert rows
+    for line in rows:
+        value = float(line.split()[3].replace(",", ""))
+        half = float(line.split("±")[1].split()[0].replace(",", ""))
+        verdict = line.split("±")[1].split(maxsplit=1)[1].strip()
+        expected = ("pays" if value - half > 0 else "does not pay" if value + half < 0
+                    else "not clear either way")
+        assert verdict == expected, line
 
 
 def test_table_view_prices_the_budget_when_it_binds() -> None:
