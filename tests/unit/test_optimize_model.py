@@ -265,3 +265,13 @@ def test_a_solve_stopped_at_its_first_plan_is_feasible_with_its_gap() -> None:
     assert result.max_residual <= 1e-6
     best = optimize(s, OptimizeOptions(mip_gap=1e-9, congestion=False, pilot=0))
     assert result.objective <= best.objective + 1e-6
+
+
+def test_a_rep_verdict_reads_the_whole_interval() -> None:
+    from engine.optimize.worth import rep_verdict
+
+    assert rep_verdict(10.0, 5.0) == "pays"
+    assert rep_verdict(-10.0, 5.0) == "does not pay"
+    assert rep_verdict(3.0, 5.0) == rep_verdict(-3.0, 5.0) == "not clear either way"
+    assert rep_verdict(5.0, 5.0) == "not clear either way"  # touching zero is not surely
+    assert rep_verdict(3.0, float("nan")) == ""  # a re-read of the model: no interval
