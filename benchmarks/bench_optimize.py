@@ -32,8 +32,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks import RESULTS, write_results
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
 SCENARIOS = ROOT / "benchmarks" / "scenarios"
 OVERRIDES = {
     # large.yaml asks for a 5% new-product share, but its two new products carry 3.4% of
@@ -232,10 +233,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     rows = [measure(size, args.runs) for size in args.sizes]
     table = markdown(rows, args.runs)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "optimize.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
-    (RESULTS / "optimize.md").write_text(table, encoding="utf-8")
-    print(table)
+    write_results("optimize", rows, table)
 
 
 if __name__ == "__main__":

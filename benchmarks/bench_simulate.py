@@ -27,17 +27,16 @@ Results go to ``benchmarks/results/simulate.{json,md}``; the table is printed.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks import write_results
 from benchmarks.engines import OLD_COMMIT
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
 SCENARIOS = {
     "base": ROOT / "scenarios" / "base.yaml",
     "small": ROOT / "benchmarks" / "scenarios" / "small.yaml",
@@ -218,12 +217,8 @@ def main(argv: list[str] | None = None) -> None:
 
     engines = compare_engines(rounds=max(3, args.runs), n=50 if args.quick else 100)
     goal_rules = goal(1 if args.quick else args.runs, rules=True)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    engines_table = engines_markdown(engines, goal_rules)
-    (RESULTS / "engines.json").write_text(json.dumps({**engines, "goal_rules_s": goal_rules},
-                                                     indent=2), encoding="utf-8")
-    (RESULTS / "engines.md").write_text(engines_table, encoding="utf-8")
-    print(engines_table)
+    write_results("engines", {**engines, "goal_rules_s": goal_rules},
+                  engines_markdown(engines, goal_rules))
     if args.engines_only:
         return
     load_before = os.getloadavg()[0]
@@ -237,12 +232,9 @@ def main(argv: list[str] | None = None) -> None:
     load = (load_before, os.getloadavg()[0])
     ceilings = (ceiling, machine_speedup(args.runs))
     table = markdown(rows, scaling, goal_s, args.runs, load, ceilings)
-    RESULTS.mkdir(parents=True, exist_ok=True)
     data = {"rows": rows, "scaling": scaling, "goal_s": goal_s, "load": load,
             "machine_speedup": ceilings}
-    (RESULTS / "simulate.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
-    (RESULTS / "simulate.md").write_text(table, encoding="utf-8")
-    print(table)
+    write_results("simulate", data, table)
 
 
 if __name__ == "__main__":

@@ -28,10 +28,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks import write_results
 from benchmarks.engines import TimingProcess, unpack_engine
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
 FIRST_RELEASE = "ee3fd2c738c811e3308187bce21043cd84961fe3"
 """The last commit before the optimiser saw rep queues (issue "One set of numbers")."""
 
@@ -101,11 +101,7 @@ def main(argv: list[str] | None = None) -> None:
         _serve(*args.serve)
         return
     rows = [{"size": size, **compare(scenario_path(size), args.rounds)} for size in args.sizes]
-    table = markdown(rows)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "optimize_cost.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
-    (RESULTS / "optimize_cost.md").write_text(table, encoding="utf-8")
-    print(table)
+    write_results("optimize_cost", rows, markdown(rows))
 
 
 if __name__ == "__main__":
