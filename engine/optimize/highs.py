@@ -72,10 +72,11 @@ class HighsSession:
     def start_from(self, other: HighsSession) -> None:
         """Start the next run from ``other``'s final basis (a model of the same shape whose
         coefficients moved: the queue loop's rounds); nothing when the shapes differ."""
-        same = (other.model.num_cols == self.model.num_cols
-                and len(other.model.rows) == len(self.model.rows))
+        if (other.model.num_cols, len(other.model.rows)) != (self.model.num_cols,
+                                                              len(self.model.rows)):
+            return
         basis = other.highs.getBasis()
-        if same and basis.valid:
+        if basis.valid:
             _check(self.highs.setBasis(basis), "setBasis")
 
     def change_row_bounds(self, row: int, lower: float, upper: float) -> None:

@@ -121,6 +121,11 @@ def _fixed_point(d0: ModelInputs, opts: OptimizeOptions, corr: Correction,
     return corr, (m, sol, plan)
 
 
+def _asked(s: Scenario, opts: OptimizeOptions) -> int:
+    """Quarters of pilot asked for: ``opts.pilot``, else the scenario's replications."""
+    return s.simulation.replications if opts.pilot is None else opts.pilot
+
+
 def _pilots(s: Scenario, opts: OptimizeOptions, d: ModelInputs, plan: Plan
             ) -> tuple[MonteCarlo, MonteCarlo] | None:
     """The pilot runs on the pilot's own stream: a short one for paired comparisons (the choice
@@ -128,7 +133,7 @@ def _pilots(s: Scenario, opts: OptimizeOptions, d: ModelInputs, plan: Plan
     and targets); none when ``opts.pilot`` is 0. Both are sized by the leads of ``plan``
     (``calibrate.pilot_quarters``): a large scenario needs fewer quarters for the same
     precision of what the pilot measures."""
-    asked = s.simulation.replications if opts.pilot is None else opts.pilot
+    asked = _asked(s, opts)
     if asked <= 0:
         return None
     root = s.simulation.seed if opts.seed is None else opts.seed
@@ -145,7 +150,7 @@ def _pilots(s: Scenario, opts: OptimizeOptions, d: ModelInputs, plan: Plan
 def _pilot_note(s: Scenario, opts: OptimizeOptions,
                 pilots: tuple[MonteCarlo, MonteCarlo] | None) -> list[str]:
     """A sentence when the pilot runs fewer quarters than asked (sized by leads)."""
-    asked = s.simulation.replications if opts.pilot is None else opts.pilot
+    asked = _asked(s, opts)
     if pilots is None or (pilots[1].replications or 0) >= asked:
         return []
     n = pilots[1].replications or 0
